@@ -1,0 +1,1 @@
+//! Compute devices (burn `Device`): flex on the CPU, WebGPU in the browser, Vulkan/CUDA natively.

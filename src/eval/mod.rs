@@ -1,0 +1,3 @@
+//! Evaluation: per-clip scores → per-ID and per-type AUC / pAUC tables, DCASE-format result files.
+
+pub mod table;

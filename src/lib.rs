@@ -1,0 +1,18 @@
+//! sonogan: anomalous machine sound detection.
+//!
+//! The modules follow the data flow: `audio` (decode, down-mix, resample) → `features`
+//! (librosa-exact log-Mel, frame stacking) → `data` (data set layouts, splits, built-in synthetic
+//! machine sounds) → `models` (DCASE AE, GANomaly, Skip-GANomaly, EGBAD on burn) → `train`
+//! (the step-wise trainer) → `store` (the model file) → `eval` (scoring, per-ID tables) and
+//! `metrics` (sklearn-exact ROC / AUC / pAUC) → `cli` (native) and `web` (wasm).
+//! Spec references (§) point to `REFERENCE_SPEC.md`.
+
+pub mod audio;
+pub mod data;
+pub mod features;
+pub mod metrics;
+pub mod device;
+pub mod eval;
+pub mod models;
+pub mod store;
+pub mod train;

@@ -1,0 +1,1 @@
+//! The model file: weights plus a JSON manifest in one container.

@@ -1,0 +1,1 @@
+//! The step-wise, async-friendly trainer.
