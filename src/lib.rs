@@ -16,3 +16,5 @@ pub mod eval;
 pub mod models;
 pub mod store;
 pub mod train;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;

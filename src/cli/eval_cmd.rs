@@ -1,0 +1,116 @@
+//! `sonogan eval`: the DCASE protocol for several machine types and models, with the seed paper's
+//! Table 2 and the DCASE result files.
+
+use super::load;
+use super::train_cmd::{TrainingArgs, train_with_bar};
+use crate::data::Split;
+use crate::device::select_device;
+use crate::eval::pipeline::{FeatureClip, score_clips};
+use crate::eval::table::{ClipScore, DCASE_MAX_FPR, EvalTable, format_table2, write_dcase_files};
+use crate::models::ModelKind;
+use crate::train::DEFAULT_SCORE_CHUNK;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// For each machine type and model: train on the type's training clips (all IDs, as the DCASE
+/// baseline), score every test clip, and report per-ID AUC and pAUC and per-type means in the
+/// seed paper's Table 2 layout. Works on the DCASE dev layout and the MIMII layout.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Data set root (DCASE dev or MIMII layout).
+    #[arg(long)]
+    data: PathBuf,
+    /// Machine types, comma-separated (default: every type found).
+    #[arg(long, value_delimiter = ',')]
+    types: Vec<String>,
+    /// Detectors, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "ae,ganomaly,skip-ganomaly,egbad")]
+    models: Vec<ModelKind>,
+    #[command(flatten)]
+    training: TrainingArgs,
+    /// Write `<model>/anomaly_score_<type>_<id>.csv` and `<model>/result.csv` (DCASE format) here.
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+    /// Print one JSON object with every result on the last line of stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Run the command.
+pub fn run(args: EvalArgs) -> Result<()> {
+    let opts = args.training.load_options();
+    let dataset = load::scan(&args.data, &opts)?;
+    let types = if args.types.is_empty() { dataset.machine_types() } else { args.types.clone() };
+    for machine_type in &types {
+        if !dataset.machine_types().contains(machine_type) {
+            bail!("{}: no machine type '{machine_type}' (found: {})", args.data.display(), dataset.machine_types().join(", "));
+        }
+    }
+    let device = select_device(args.training.device)?;
+    eprintln!("evaluating {} model(s) on {} type(s) with {}", args.models.len(), types.len(), device.description);
+    let config = args.training.train_config();
+    let mut scores: Vec<ClipScore> = Vec::new();
+    let mut features_s = 0.0;
+    let mut train_s: BTreeMap<String, f64> = BTreeMap::new();
+    for machine_type in &types {
+        let started = Instant::now();
+        let train = load::features(&args.data, &load::select(&dataset, machine_type, Split::Train, &opts), &opts, "training clips")?;
+        let test = load::features(&args.data, &load::select(&dataset, machine_type, Split::Test, &opts), &opts, "test clips")?;
+        features_s += started.elapsed().as_secs_f64();
+        check_split(machine_type, &train, &test)?;
+        for &kind in &args.models {
+            let started = Instant::now();
+            let trained = train_with_bar(kind, &train, &config, &device.device).with_context(|| format!("machine type {machine_type}"))?;
+            *train_s.entry(kind.name().to_string()).or_default() += started.elapsed().as_secs_f64();
+            scores.extend(score_clips(trained.detector.as_ref(), kind.name(), &test, DEFAULT_SCORE_CHUNK)?);
+            eprintln!("{machine_type}: {kind} done in {:.1} s", started.elapsed().as_secs_f64());
+        }
+    }
+    let table = EvalTable::build(&scores, DCASE_MAX_FPR)?;
+    if let Some(dir) = &args.out_dir {
+        write_results(dir, &args.models, &table, &scores)?;
+    }
+    println!("{}", format_table2(&table));
+    if args.json {
+        let report = serde_json::json!({
+            "models": table.to_json(),
+            "config": {
+                "data": args.data.display().to_string(),
+                "types": types,
+                "models": args.models.iter().map(|k| k.name()).collect::<Vec<_>>(),
+                "train": config,
+                "subset": args.training.subset,
+                "device": device.description,
+                "max_fpr": DCASE_MAX_FPR,
+            },
+            "timing": { "features_s": features_s, "train_s": train_s },
+        });
+        println!("{report}");
+    }
+    Ok(())
+}
+
+/// A type needs training clips and labelled test clips of both classes to be evaluated.
+fn check_split(machine_type: &str, train: &[FeatureClip], test: &[FeatureClip]) -> Result<()> {
+    if train.is_empty() {
+        bail!("machine type {machine_type}: no usable training clips");
+    }
+    if test.is_empty() {
+        bail!("machine type {machine_type}: no usable test clips");
+    }
+    Ok(())
+}
+
+/// DCASE files per model: `<dir>/<model>/anomaly_score_<type>_<id>.csv` and `result.csv`.
+fn write_results(dir: &std::path::Path, models: &[ModelKind], table: &EvalTable, scores: &[ClipScore]) -> Result<()> {
+    for kind in models {
+        let model_dir = dir.join(kind.name());
+        std::fs::create_dir_all(&model_dir).with_context(|| format!("{}: cannot create", model_dir.display()))?;
+        write_dcase_files(&model_dir, scores, table, kind.name())?;
+    }
+    eprintln!("wrote DCASE result files to {}", dir.display());
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Data set loading shared by `train` and `eval`: scan, select, decode and extract features on
+//! every core, keeping going past bad files (each reported with its reason).
+
+use crate::audio::{self, DecodeOptions};
+use crate::data::{ClipEntry, Dataset, DatasetOptions, Rejected, Split, subset};
+use crate::eval::pipeline::FeatureClip;
+use crate::features::{FeatureConfig, FeatureExtractor};
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// Options that decide which clips are used and how they are decoded.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Channel to use (None: mean of channels).
+    pub channel: Option<usize>,
+    /// At most this many clips per (type, ID, split, label), chosen with `seed`.
+    pub subset: Option<usize>,
+    /// Seed of the subset choice.
+    pub seed: u64,
+    /// MIMII: normal clips per ID used for training.
+    pub mimii_train: Option<usize>,
+}
+
+/// Scans `root` and lists the files it cannot use as warnings.
+pub fn scan(root: &Path, opts: &LoadOptions) -> Result<Dataset> {
+    let dataset = Dataset::scan(root, &DatasetOptions { mimii_train_per_id: opts.mimii_train })?;
+    warn_rejected(&dataset.rejected);
+    Ok(dataset)
+}
+
+/// The clips of `machine_type` in `split`, reduced to the subset when one is asked for.
+pub fn select(dataset: &Dataset, machine_type: &str, split: Split, opts: &LoadOptions) -> Vec<ClipEntry> {
+    let clips: Vec<ClipEntry> = dataset.select(machine_type, split).into_iter().cloned().collect();
+    match opts.subset {
+        Some(per_id) => subset(&clips, per_id, opts.seed),
+        None => clips,
+    }
+}
+
+/// Decodes and featurises `clips` in parallel (order kept). Clips that fail are left out and
+/// reported; an error only when none is usable.
+pub fn features(root: &Path, clips: &[ClipEntry], opts: &LoadOptions, what: &str) -> Result<Vec<FeatureClip>> {
+    let decode = DecodeOptions { channel: opts.channel };
+    let bar = super::progress::counter(clips.len() as u64, what);
+    let results: Vec<Result<FeatureClip, Rejected>> = clips
+        .par_iter()
+        .map_init(
+            || FeatureExtractor::new(FeatureConfig::default()),
+            |extractor, entry| {
+                let result = featurise(extractor, root, entry, &decode);
+                bar.inc(1);
+                result.map_err(|reason| Rejected { rel_path: entry.rel_path.clone(), reason })
+            },
+        )
+        .collect();
+    bar.finish_and_clear();
+    let (ok, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    let failed: Vec<Rejected> = failed.into_iter().filter_map(Result::err).collect();
+    warn_rejected(&failed);
+    let ok: Vec<FeatureClip> = ok.into_iter().filter_map(Result::ok).collect();
+    if ok.is_empty() && !clips.is_empty() {
+        bail!("{}: none of the {} {what} could be used", root.display(), clips.len());
+    }
+    Ok(ok)
+}
+
+fn featurise(extractor: &mut FeatureExtractor, root: &Path, entry: &ClipEntry, decode: &DecodeOptions) -> Result<FeatureClip, String> {
+    let clip = audio::load(&root.join(&entry.rel_path), decode).map_err(|e| e.kind.to_string())?;
+    let vectors = extractor.vectors(&entry.rel_path, &clip.samples).map_err(|e| e.to_string())?;
+    Ok(FeatureClip { entry: entry.clone(), vectors })
+}
+
+fn warn_rejected(rejected: &[Rejected]) {
+    for r in rejected {
+        eprintln!("warning: skipping {}: {}", r.rel_path, r.reason);
+    }
+}

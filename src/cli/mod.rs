@@ -1,0 +1,58 @@
+//! The native command line: one file per command, all thin over the library.
+//!
+//! Every command documents itself through `--help`; errors are printed as `error: <file>: <problem>`
+//! and give exit code 1 (2 for usage errors, from clap).
+
+mod auc_cmd;
+mod eval_cmd;
+mod features_cmd;
+mod info_cmd;
+mod load;
+mod progress;
+mod score_cmd;
+mod synth_cmd;
+mod train_cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// sonogan: find anomalous machine sounds (DCASE 2020 Task 2 features, an autoencoder baseline
+/// and three GAN detectors).
+#[derive(Debug, Parser)]
+#[command(name = "sonogan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Features(features_cmd::FeaturesArgs),
+    Synth(synth_cmd::SynthArgs),
+    Auc(auc_cmd::AucArgs),
+    Info(info_cmd::InfoArgs),
+    Train(train_cmd::TrainArgs),
+    Eval(eval_cmd::EvalArgs),
+    Score(score_cmd::ScoreArgs),
+}
+
+/// Parse the command line, run the command and turn its outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Features(args) => features_cmd::run(args),
+        Command::Synth(args) => synth_cmd::run(args),
+        Command::Auc(args) => auc_cmd::run(args),
+        Command::Info(args) => info_cmd::run(args),
+        Command::Train(args) => train_cmd::run(args),
+        Command::Eval(args) => eval_cmd::run(args),
+        Command::Score(args) => score_cmd::run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! `sonogan score`: anomaly scores and decisions of clips under a trained model file.
+
+use crate::audio::{self, DecodeOptions};
+use crate::device::{DeviceChoice, select_device};
+use crate::features::{FeatureExtractor, Vectors};
+use crate::store::load_file;
+use crate::train::{DEFAULT_SCORE_CHUNK, clip_score};
+use anyhow::{Result, bail};
+use clap::Args;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Score clips with a model file written by `sonogan train` or the web page: one anomaly score per
+/// clip (the mean of its per-vector scores) and the decision against the model's stored threshold
+/// (derived from normal clips only). Directories are searched for .wav files recursively.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Model file.
+    #[arg(long)]
+    model: PathBuf,
+    /// Clips and/or directories.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Use only this channel (0-based) instead of the mean of all channels.
+    #[arg(long)]
+    channel: Option<usize>,
+    /// Compute device: cpu, vulkan, cuda or auto.
+    #[arg(long, default_value = "cpu")]
+    device: DeviceChoice,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The outcome for one clip.
+#[derive(Debug, serde::Serialize)]
+struct ClipOutcome {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    anomalous: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Run the command.
+pub fn run(args: ScoreArgs) -> Result<()> {
+    let device = select_device(args.device)?;
+    let (detector, manifest) = load_file(&args.model, &device.device)?;
+    let clips = collect_clips(&args.inputs)?;
+    let decode = DecodeOptions { channel: args.channel };
+    let features: Vec<Result<Vectors, String>> = clips
+        .par_iter()
+        .map_init(
+            || FeatureExtractor::new(manifest.features.clone()),
+            |extractor, path| {
+                let clip = audio::load(path, &decode).map_err(|e| e.to_string())?;
+                extractor.vectors(&path.display().to_string(), &clip.samples).map_err(|e| e.to_string())
+            },
+        )
+        .collect();
+    let threshold = manifest.threshold.value;
+    let outcomes: Vec<ClipOutcome> = clips
+        .iter()
+        .zip(features)
+        .map(|(path, vectors)| {
+            let path = path.display().to_string();
+            match vectors.and_then(|v| clip_score(detector.as_ref(), &v, DEFAULT_SCORE_CHUNK).map_err(|e| format!("{path}: {e}"))) {
+                Ok(score) => ClipOutcome { path, score: Some(score), anomalous: Some(score > threshold), error: None },
+                Err(error) => ClipOutcome { path, score: None, anomalous: None, error: Some(error) },
+            }
+        })
+        .collect();
+    if args.json {
+        let report = serde_json::json!({
+            "model": { "file": args.model.display().to_string(), "kind": manifest.kind(), "threshold": threshold, "machine_types": manifest.data.machine_types },
+            "clips": outcomes,
+        });
+        println!("{report}");
+    } else {
+        print_table(&outcomes, threshold);
+    }
+    let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
+    if failed > 0 {
+        bail!("{failed} of {} clip(s) could not be scored", outcomes.len());
+    }
+    Ok(())
+}
+
+fn print_table(outcomes: &[ClipOutcome], threshold: f64) {
+    println!("threshold {threshold:.4} (scores above it are anomalous)");
+    println!("{:>12}  {:<9}  clip", "score", "decision");
+    for o in outcomes {
+        match (o.score, o.anomalous, &o.error) {
+            (Some(score), Some(anomalous), _) => println!("{score:>12.4}  {:<9}  {}", if anomalous { "ANOMALY" } else { "normal" }, o.path),
+            (_, _, Some(error)) => eprintln!("error: {error}"),
+            _ => {}
+        }
+    }
+}
+
+/// Files as given, and the .wav files under each directory (sorted).
+fn collect_clips(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut clips = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let before = clips.len();
+            walk_wavs(input, &mut clips)?;
+            if clips.len() == before {
+                bail!("{}: no .wav files in this directory", input.display());
+            }
+        } else {
+            clips.push(input.clone());
+        }
+    }
+    Ok(clips)
+}
+
+fn walk_wavs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("{}: cannot read directory: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk_wavs(&path, out)?;
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wav")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
