@@ -1,8 +1,29 @@
-//! Audio decoding: WAV (PCM 8/16/24/32, float 32, WAVE_FORMAT_EXTENSIBLE), down-mix or channel
+//! Audio decoding: WAV (PCM 8/16/24/32, float 32/64, WAVE_FORMAT_EXTENSIBLE), down-mix or channel
 //! pick, resampling to 16 kHz. Pure Rust, identical natively and in wasm.
+//!
+//! - `wav.rs`: the RIFF/WAVE chunk reader (header validation, no sample decoding),
+//! - `mix.rs`: sample decoding with librosa's integer scaling and the mono conversion,
+//! - `resample.rs`: rubato FFT resampling, time-aligned and of length `round(n · 16000 / sr)`,
+//! - `error.rs`: [`AudioError`] / [`AudioErrorKind`].
+
+mod error;
+mod mix;
+mod resample;
+mod wav;
+
+pub use error::{AudioError, AudioErrorKind};
+pub use resample::{resample, resampled_len};
 
 /// The sample rate every clip is converted to (DCASE 2020, spec §1.2).
 pub const TARGET_RATE: u32 = 16_000;
+/// Lowest accepted source sample rate, in Hz.
+pub const MIN_SAMPLE_RATE: u32 = 1_000;
+/// Highest accepted source sample rate, in Hz.
+pub const MAX_SAMPLE_RATE: u32 = 384_000;
+/// Longest accepted clip, in seconds (one hour; DCASE clips last 10 s).
+pub const MAX_DURATION_S: f64 = 3_600.0;
+/// Largest file [`load`] reads (2 GiB); larger files are refused before reading.
+pub const MAX_FILE_BYTES: u64 = 2 << 30;
 
 /// How to turn a multi-channel file into the mono signal the features use (spec §10.13).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -27,40 +48,55 @@ pub struct Clip {
 /// What a WAV header says, without decoding the samples (for `sonogan info`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WavInfo {
+    /// Frames per second of the file.
     pub sample_rate: u32,
+    /// Interleaved channels.
     pub channels: u16,
+    /// Bits per sample (container size).
     pub bits_per_sample: u16,
     /// "pcm" or "float"
     pub sample_format: String,
+    /// Complete frames in the data chunk.
     pub frames: u64,
+    /// `frames / sample_rate`, in seconds.
     pub duration_s: f64,
 }
 
-/// Every way decoding can fail. Display gives "<name>: <problem>".
-#[derive(Debug, thiserror::Error)]
-#[error("{name}: {kind}")]
-pub struct AudioError {
-    pub name: String,
-    pub kind: AudioErrorKind,
-}
-
-/// The problem, independent of the file name.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum AudioErrorKind {
-    #[error("placeholder")]
-    Placeholder,
-}
-
-/// Decode a whole WAV file held in memory.
+/// Decode a whole WAV file held in memory: parse, decode to mono (mean or one channel, spec
+/// §10.13), resample to [`TARGET_RATE`]. A 16 kHz mono file passes through bit-for-bit.
 pub fn decode_wav(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Clip, AudioError> {
-    let _ = (name, bytes, opts);
-    todo!()
+    let named = |kind| AudioError::new(name, kind);
+    let layout = wav::parse(bytes).map_err(named)?;
+    check_duration(layout.frames(), layout.sample_rate).map_err(named)?;
+    let pick = resolve_channel(opts, layout.channels as usize).map_err(named)?;
+    let mono = mix::decode_mono(&bytes[layout.data.clone()], &layout, pick).map_err(named)?;
+    let samples = to_target_rate(mono, layout.sample_rate).map_err(named)?;
+    Ok(Clip {
+        name: name.to_string(),
+        samples,
+        source_rate: layout.sample_rate,
+        source_channels: layout.channels,
+    })
 }
 
-/// Read only the header of a WAV file held in memory.
+/// Read only the header of a WAV file held in memory (validates it as [`decode_wav`] does,
+/// without decoding a sample).
 pub fn probe_wav(name: &str, bytes: &[u8]) -> Result<WavInfo, AudioError> {
-    let _ = (name, bytes);
-    todo!()
+    let layout = wav::parse(bytes).map_err(|kind| AudioError::new(name, kind))?;
+    let frames = layout.frames();
+    Ok(WavInfo {
+        sample_rate: layout.sample_rate,
+        channels: layout.channels,
+        bits_per_sample: layout.bits_per_sample,
+        sample_format: if layout.format.is_float() {
+            "float"
+        } else {
+            "pcm"
+        }
+        .to_string(),
+        frames,
+        duration_s: frames as f64 / f64::from(layout.sample_rate),
+    })
 }
 
 /// Build a clip from already decoded channels (e.g. the browser's `decodeAudioData`):
@@ -71,13 +107,90 @@ pub fn clip_from_channels(
     sample_rate: u32,
     opts: &DecodeOptions,
 ) -> Result<Clip, AudioError> {
-    let _ = (name, channels, sample_rate, opts);
-    todo!()
+    let named = |kind| AudioError::new(name, kind);
+    if channels.is_empty() {
+        return Err(named(AudioErrorKind::NoChannels));
+    }
+    let source_channels = u16::try_from(channels.len()).map_err(|_| {
+        named(AudioErrorKind::TooManyChannels {
+            channels: channels.len(),
+        })
+    })?;
+    check_sample_rate(sample_rate).map_err(named)?;
+    check_duration(channels[0].len() as u64, sample_rate).map_err(named)?;
+    let pick = resolve_channel(opts, channels.len()).map_err(named)?;
+    let mono = mix::mix_channels(channels, pick).map_err(named)?;
+    let samples = to_target_rate(mono, sample_rate).map_err(named)?;
+    Ok(Clip {
+        name: name.to_string(),
+        samples,
+        source_rate: sample_rate,
+        source_channels,
+    })
 }
 
-/// Read and decode a file from disk (native only).
+/// Read and decode a file from disk (native only). Files over [`MAX_FILE_BYTES`] are refused
+/// before reading. The clip is named after the path as given.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load(path: &std::path::Path, opts: &DecodeOptions) -> Result<Clip, AudioError> {
-    let _ = (path, opts);
-    todo!()
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| AudioError::new(&name, AudioErrorKind::Io(e.to_string()));
+    let bytes = std::fs::metadata(path).map_err(io)?.len();
+    if bytes > MAX_FILE_BYTES {
+        return Err(AudioError::new(
+            &name,
+            AudioErrorKind::TooLarge {
+                bytes,
+                limit: MAX_FILE_BYTES,
+            },
+        ));
+    }
+    let contents = std::fs::read(path).map_err(io)?;
+    decode_wav(&name, &contents, opts)
+}
+
+/// Error unless `rate` lies in [`MIN_SAMPLE_RATE`]..=[`MAX_SAMPLE_RATE`].
+fn check_sample_rate(rate: u32) -> Result<(), AudioErrorKind> {
+    if (MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&rate) {
+        Ok(())
+    } else {
+        Err(AudioErrorKind::BadSampleRate(rate))
+    }
+}
+
+/// Error when `frames` at `rate` last longer than [`MAX_DURATION_S`] (`rate` is non-zero).
+fn check_duration(frames: u64, rate: u32) -> Result<(), AudioErrorKind> {
+    let seconds = frames as f64 / f64::from(rate);
+    if seconds > MAX_DURATION_S {
+        return Err(AudioErrorKind::TooLong {
+            seconds,
+            limit_s: MAX_DURATION_S,
+        });
+    }
+    Ok(())
+}
+
+/// The channel to keep (`None`: mean of all), checked against the input's channel count.
+fn resolve_channel(opts: &DecodeOptions, channels: usize) -> Result<Option<usize>, AudioErrorKind> {
+    match opts.channel {
+        Some(channel) if channel >= channels => {
+            Err(AudioErrorKind::NoSuchChannel { channel, channels })
+        }
+        pick => Ok(pick),
+    }
+}
+
+/// Resample a mono signal to [`TARGET_RATE`]; a signal already at that rate is returned as is.
+fn to_target_rate(mono: Vec<f32>, rate: u32) -> Result<Vec<f32>, AudioErrorKind> {
+    if rate == TARGET_RATE {
+        return Ok(mono);
+    }
+    let samples = resample(&mono, rate, TARGET_RATE)?;
+    if samples.is_empty() {
+        return Err(AudioErrorKind::TooShort {
+            frames: mono.len() as u64,
+            rate,
+        });
+    }
+    Ok(samples)
 }
