@@ -115,7 +115,9 @@ impl Detector for Autoencoder {
         let reconstruction = self.net.forward(x.clone(), Mode::Train);
         let loss = l2_mean(reconstruction, x);
         let grads = GradientsParams::from_grads(loss.backward(), &self.net);
-        self.net = self.optim.step(self.config.adam.lr, self.net.clone(), grads);
+        self.net = self
+            .optim
+            .step(self.config.adam.lr, self.net.clone(), grads);
         observer("AE", self);
         Ok(vec![("mse".to_string(), loss.inner())])
     }

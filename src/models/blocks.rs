@@ -158,11 +158,23 @@ impl Noise {
     }
 
     /// An inverted-dropout mask `[rows, cols]`: 0 with probability `rate`, else 1/(1 − rate).
-    pub fn dropout_mask(&mut self, rows: usize, cols: usize, rate: f64, device: &Device) -> Tensor<2> {
+    pub fn dropout_mask(
+        &mut self,
+        rows: usize,
+        cols: usize,
+        rate: f64,
+        device: &Device,
+    ) -> Tensor<2> {
         let keep = 1.0 - rate;
         let scale = (1.0 / keep) as f32;
         let values: Vec<f32> = (0..rows * cols)
-            .map(|_| if self.rng.random::<f64>() < keep { scale } else { 0.0 })
+            .map(|_| {
+                if self.rng.random::<f64>() < keep {
+                    scale
+                } else {
+                    0.0
+                }
+            })
             .collect();
         Tensor::from_data(TensorData::new(values, [rows, cols]), device)
     }

@@ -67,7 +67,10 @@ impl AdamSettings {
 
     fn check(&self, what: &str) -> Result<(), String> {
         if !(self.lr.is_finite() && self.lr > 0.0) {
-            return Err(format!("{what}: learning rate must be positive, got {}", self.lr));
+            return Err(format!(
+                "{what}: learning rate must be positive, got {}",
+                self.lr
+            ));
         }
         for (name, beta) in [("beta1", self.beta1), ("beta2", self.beta2)] {
             if !(0.0..1.0).contains(&beta) {
@@ -75,7 +78,10 @@ impl AdamSettings {
             }
         }
         if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
-            return Err(format!("{what}: epsilon must be positive, got {}", self.epsilon));
+            return Err(format!(
+                "{what}: epsilon must be positive, got {}",
+                self.epsilon
+            ));
         }
         Ok(())
     }
@@ -109,10 +115,16 @@ impl Default for BatchNormSettings {
 impl BatchNormSettings {
     fn check(&self) -> Result<(), String> {
         if !(0.0..=1.0).contains(&self.momentum) {
-            return Err(format!("batch_norm.momentum must lie in [0, 1], got {}", self.momentum));
+            return Err(format!(
+                "batch_norm.momentum must lie in [0, 1], got {}",
+                self.momentum
+            ));
         }
         if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
-            return Err(format!("batch_norm.epsilon must be positive, got {}", self.epsilon));
+            return Err(format!(
+                "batch_norm.epsilon must be positive, got {}",
+                self.epsilon
+            ));
         }
         Ok(())
     }
@@ -380,20 +392,29 @@ impl ModelConfig {
 
     /// Checks every hyper-parameter's range; the error names the first bad one.
     pub fn validate(&self) -> Result<(), ModelError> {
-        self.find_problem().map_err(|problem| ModelError::InvalidConfig {
-            kind: self.kind(),
-            problem,
-        })
+        self.find_problem()
+            .map_err(|problem| ModelError::InvalidConfig {
+                kind: self.kind(),
+                problem,
+            })
     }
 
     fn find_problem(&self) -> Result<(), String> {
         let (sizes, bn) = match self {
             ModelConfig::Ae(c) => (
-                vec![("input_dim", c.input_dim), ("hidden_dim", c.hidden_dim), ("latent_dim", c.latent_dim)],
+                vec![
+                    ("input_dim", c.input_dim),
+                    ("hidden_dim", c.hidden_dim),
+                    ("latent_dim", c.latent_dim),
+                ],
                 c.batch_norm,
             ),
             ModelConfig::Ganomaly(c) => (
-                vec![("input_dim", c.input_dim), ("hidden_dim", c.hidden_dim), ("latent_dim", c.latent_dim)],
+                vec![
+                    ("input_dim", c.input_dim),
+                    ("hidden_dim", c.hidden_dim),
+                    ("latent_dim", c.latent_dim),
+                ],
                 c.batch_norm,
             ),
             ModelConfig::SkipGanomaly(c) => (

@@ -59,3 +59,9 @@ impl ModuleMapper for EmaMapper {
         })
     }
 }
+
+/// Returns `target` holding `source`'s values (every float tensor, parameter identities of
+/// `target` kept): the decay-0 case of [`ema_update`], used to re-initialise a network in place.
+pub(crate) fn overwrite_with<M: Module>(target: M, source: &M) -> M {
+    ema_update(target, source, 0.0)
+}

@@ -79,8 +79,18 @@ pub struct Decoder {
 
 impl Decoder {
     /// A fresh decoder.
-    pub fn new(shape: HalfShape, bn: BatchNormSettings, init: &mut ParamInit, device: &Device) -> Self {
-        let widths = stack_widths(shape.latent_dim, shape.hidden_dim, shape.hidden_layers, None);
+    pub fn new(
+        shape: HalfShape,
+        bn: BatchNormSettings,
+        init: &mut ParamInit,
+        device: &Device,
+    ) -> Self {
+        let widths = stack_widths(
+            shape.latent_dim,
+            shape.hidden_dim,
+            shape.hidden_layers,
+            None,
+        );
         let hidden = init.blk_stack(&widths, bn, device);
         let output = init.linear(widths[widths.len() - 1], shape.input_dim, device);
         Self { hidden, output }

@@ -78,7 +78,7 @@ impl WeightSnapshot {
 fn read_f32<E: std::fmt::Debug>(data: Result<TensorData, E>) -> Result<Vec<f32>, ModelError> {
     data.map_err(|e| ModelError::Read(format!("{e:?}")))?
         .convert::<f32>()
-        .into_vec::<f32>()
+        .try_into_vec::<f32>()
         .map_err(|e| ModelError::Read(format!("{e:?}")))
 }
 
@@ -117,7 +117,8 @@ pub(crate) struct WeightTable {
 impl WeightTable {
     /// Parses and verifies bytes written by [`WeightSnapshot::into_bytes`].
     pub(crate) fn parse(bytes: &[u8]) -> Result<Self, ModelError> {
-        let corrupt = |what: &str| ModelError::Weights(format!("corrupt or truncated data ({what})"));
+        let corrupt =
+            |what: &str| ModelError::Weights(format!("corrupt or truncated data ({what})"));
         if bytes.len() < MAGIC.len() + 16 || &bytes[..MAGIC.len()] != MAGIC {
             return Err(ModelError::Weights(
                 "not a sonogan weight blob (bad magic bytes)".to_string(),
@@ -128,7 +129,10 @@ impl WeightTable {
         if fnv1a64(body) != stored {
             return Err(corrupt("checksum mismatch"));
         }
-        let mut reader = Reader { bytes: body, at: MAGIC.len() };
+        let mut reader = Reader {
+            bytes: body,
+            at: MAGIC.len(),
+        };
         let version = reader.u32().ok_or_else(|| corrupt("version"))?;
         if version != VERSION {
             return Err(ModelError::Weights(format!(
@@ -138,7 +142,11 @@ impl WeightTable {
         let count = reader.u32().ok_or_else(|| corrupt("entry count"))? as usize;
         let mut headers = Vec::new();
         for _ in 0..count {
-            headers.push(reader.entry_header().ok_or_else(|| corrupt("entry header"))?);
+            headers.push(
+                reader
+                    .entry_header()
+                    .ok_or_else(|| corrupt("entry header"))?,
+            );
         }
         let mut tensors = HashMap::new();
         for (name, shape) in headers {
@@ -146,7 +154,9 @@ impl WeightTable {
                 .iter()
                 .try_fold(1usize, |acc, dim| acc.checked_mul(*dim))
                 .ok_or_else(|| corrupt("tensor size"))?;
-            let values = reader.f32s(length).ok_or_else(|| corrupt("tensor values"))?;
+            let values = reader
+                .f32s(length)
+                .ok_or_else(|| corrupt("tensor values"))?;
             if tensors.insert(name.clone(), (shape, values)).is_some() {
                 return Err(ModelError::Weights(format!("duplicate entry '{name}'")));
             }
@@ -159,7 +169,11 @@ impl WeightTable {
 
     /// Loads the entries under `network` into `module` (same architecture), failing on any
     /// missing tensor or shape mismatch. Entries used are removed from the table.
-    pub(crate) fn load_into<M: Module>(&mut self, network: &str, module: M) -> Result<M, ModelError> {
+    pub(crate) fn load_into<M: Module>(
+        &mut self,
+        network: &str,
+        module: M,
+    ) -> Result<M, ModelError> {
         let mut loader = TensorLoader {
             network: network.to_string(),
             path: Vec::new(),
