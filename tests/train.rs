@@ -453,7 +453,7 @@ fn a_non_finite_loss_stops_the_run_as_diverged() {
     let mut trainer = Trainer::new(detector, clips(&[40], 0), config(5, 8)).expect("trainer");
     trainer.step().expect("step 1");
     trainer.step().expect("step 2");
-    let error = trainer.step().err().expect("step 3 diverges");
+    let error = trainer.step().expect_err("step 3 diverges");
     assert!(
         matches!(&error, TrainError::Diverged { model: ModelKind::Ae, network, step: 3, value } if network == "mse" && value.is_nan()),
         "{error}"
@@ -485,9 +485,12 @@ fn unfinished_runs_yield_no_model() {
     ));
 }
 
+/// Loss reports per step, validation losses, final parameters.
+type RunRecord = (Vec<Vec<(String, f32)>>, Vec<f64>, Vec<f32>);
+
 /// Trains a tiny AE to the end; returns the per-step loss reports, the validation losses and the
 /// final parameters.
-fn run(seed: u64, asynchronous: bool) -> (Vec<Vec<(String, f32)>>, Vec<f64>, Vec<f32>) {
+fn run(seed: u64, asynchronous: bool) -> RunRecord {
     let train = TrainConfig {
         seed,
         ..config(2, 16)

@@ -38,7 +38,7 @@ impl TrainingData {
             clip_lengths.push(clip.len());
             vectors.extend_from_slice(&clip.data);
         }
-        let len = if dim == 0 { 0 } else { vectors.len() / dim };
+        let len = vectors.len().checked_div(dim).unwrap_or(0);
         if len == 0 {
             return Err(TrainError::NoData(format!(
                 "{clip_count} clips gave no feature vectors"
@@ -161,7 +161,7 @@ fn check_clip_shape(
     if clip.data.is_empty() {
         return Ok(());
     }
-    if clip.dim == 0 || clip.data.len() % clip.dim != 0 {
+    if clip.dim == 0 || !clip.data.len().is_multiple_of(clip.dim) {
         return Err(TrainError::InvalidData(format!(
             "clip {} of {count} has {} values, not a multiple of its dimension {}",
             index + 1,

@@ -13,7 +13,7 @@ use crate::models::Detector;
 
 /// Uploads `rows` (row-major, `dim` wide) as a `[n, dim]` tensor on `device`.
 pub fn to_tensor(rows: Vec<f32>, dim: usize, device: &Device) -> Tensor<2> {
-    let n = if dim == 0 { 0 } else { rows.len() / dim };
+    let n = rows.len().checked_div(dim).unwrap_or(0);
     Tensor::from_data(TensorData::new(rows, [n, dim]), device)
 }
 

@@ -280,7 +280,10 @@ impl Trainer {
         self.steps_done += 1;
         self.vectors_done += batch_len;
         let epoch_end = self.step_in_epoch == self.steps_per_epoch;
-        let read_due = epoch_end || self.steps_done % self.config.loss_read_every.max(1) == 0;
+        let read_due = epoch_end
+            || self
+                .steps_done
+                .is_multiple_of(self.config.loss_read_every.max(1));
         if epoch_end {
             self.order = None;
             self.step_in_epoch = 0;
