@@ -1,5 +1,8 @@
 //! Training hyper-parameters that belong to the loop rather than to a model (spec §1.6, §10.5).
 
+use super::{MIN_BATCH, TrainError};
+use crate::models::Detector;
+
 /// How the trainer walks through the data. Stored in the model file with the run's outcome.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -41,6 +44,41 @@ impl Default for TrainConfig {
 pub const DEFAULT_SCORE_CHUNK: usize = 4096;
 
 impl TrainConfig {
+    /// Validates the loop settings, and that a learning-rate override reached the detector.
+    pub fn check(&self, detector: &dyn Detector) -> Result<(), TrainError> {
+        if self.epochs == 0 {
+            return Err(TrainError::InvalidConfig(
+                "epochs must be at least 1".into(),
+            ));
+        }
+        if self.batch_size < MIN_BATCH {
+            return Err(TrainError::InvalidConfig(format!(
+                "batch_size must be at least {MIN_BATCH} (BatchNorm), got {}",
+                self.batch_size
+            )));
+        }
+        if self.loss_read_every == 0 || self.score_chunk == 0 {
+            return Err(TrainError::InvalidConfig(
+                "loss_read_every and score_chunk must be at least 1".into(),
+            ));
+        }
+        if let Some(lr) = self.learning_rate {
+            let used = detector.config().learning_rate();
+            if !(lr.is_finite() && lr > 0.0) {
+                return Err(TrainError::InvalidConfig(format!(
+                    "learning_rate must be positive, got {lr}"
+                )));
+            }
+            if (used - lr).abs() > 1e-12 * lr.abs() {
+                return Err(TrainError::InvalidConfig(format!(
+                    "the learning-rate override {lr} is not applied to the detector (it uses {used}): \
+                     build the detector from TrainConfig::apply_to(model_config)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Applies the run's overrides (the learning rate) to a model configuration; build the
     /// detector from the result. [`super::Trainer::new`] checks that this was done.
     pub fn apply_to(&self, model: &mut crate::models::ModelConfig) {

@@ -14,15 +14,18 @@
 //! - [`score_vectors`] / [`clip_score`]: per-vector scores and the clip score (their mean, spec §1.7).
 
 mod batches;
+mod cancel;
 mod config;
 mod data;
 mod error;
+mod losses;
 mod progress;
 mod scoring;
 mod summary;
 mod trainer;
 
 pub use batches::{EpochOrder, batch_ranges, permutation};
+pub use cancel::CancelToken;
 pub use config::{DEFAULT_SCORE_CHUNK, TrainConfig};
 pub use data::TrainingData;
 pub use error::TrainError;
@@ -32,4 +35,4 @@ pub use scoring::{
     score_vectors, score_vectors_async, to_tensor,
 };
 pub use summary::{MIN_VALIDATION_CLIPS, NormalScores, TrainedSummary};
-pub use trainer::{CancelToken, MIN_BATCH, Trainer};
+pub use trainer::{MIN_BATCH, Trainer};

@@ -1,14 +1,13 @@
 //! The step-wise trainer: one detector step per call, so a browser can interleave training with
 //! drawing, and a native CLI can simply loop.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use burn::tensor::{Device, Tensor};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::batches::EpochOrder;
+use super::cancel::CancelToken;
+use super::losses::{read_losses, read_losses_async};
 use super::progress::{Progress, RunClock};
 use super::scoring::{mean_score, to_tensor};
 use super::{TrainConfig, TrainError, TrainingData};
@@ -17,25 +16,6 @@ use crate::models::{Detector, StepLosses};
 
 /// Smallest batch BatchNorm can train on (the batch variance of one vector is zero).
 pub const MIN_BATCH: usize = 2;
-
-/// A shared flag that stops a run at its next step with [`TrainError::Cancelled`].
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    /// A token that is not cancelled.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Requests cancellation (from any thread or a UI callback).
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-    /// True once [`CancelToken::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
 
 /// What the step just taken requires before it can be reported.
 pub(super) struct StepDone {
@@ -89,7 +69,7 @@ impl Trainer {
         clips: Vec<Vectors>,
         config: TrainConfig,
     ) -> Result<Self, TrainError> {
-        check_config(&config, detector.as_ref())?;
+        config.check(detector.as_ref())?;
         let data = TrainingData::from_clips(clips, config.validation_split)?;
         let expected = detector.config().input_dim();
         if data.dim() != expected {
@@ -388,93 +368,4 @@ impl Trainer {
             validation_loss: self.pending_validation.take(),
         }
     }
-}
-
-/// Validates the loop settings against the detector.
-fn check_config(config: &TrainConfig, detector: &dyn Detector) -> Result<(), TrainError> {
-    if config.epochs == 0 {
-        return Err(TrainError::InvalidConfig(
-            "epochs must be at least 1".into(),
-        ));
-    }
-    if config.batch_size < MIN_BATCH {
-        return Err(TrainError::InvalidConfig(format!(
-            "batch_size must be at least {MIN_BATCH} (BatchNorm), got {}",
-            config.batch_size
-        )));
-    }
-    if config.loss_read_every == 0 || config.score_chunk == 0 {
-        return Err(TrainError::InvalidConfig(
-            "loss_read_every and score_chunk must be at least 1".into(),
-        ));
-    }
-    if let Some(lr) = config.learning_rate {
-        let used = detector.config().learning_rate();
-        if !(lr.is_finite() && lr > 0.0) {
-            return Err(TrainError::InvalidConfig(format!(
-                "learning_rate must be positive, got {lr}"
-            )));
-        }
-        if (used - lr).abs() > 1e-12 * lr.abs() {
-            return Err(TrainError::InvalidConfig(format!(
-                "the learning-rate override {lr} is not applied to the detector (it uses {used}): \
-                 build the detector from TrainConfig::apply_to(model_config)"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Pairs loss names with their downloaded values.
-fn name_values(names: Vec<String>, values: Vec<f32>) -> Result<Vec<(String, f32)>, TrainError> {
-    if names.len() != values.len() {
-        return Err(TrainError::Read(format!(
-            "{} losses but {} values",
-            names.len(),
-            values.len()
-        )));
-    }
-    Ok(names.into_iter().zip(values).collect())
-}
-
-/// Concatenates the `[1]` loss tensors so one read fetches them all.
-fn split_losses(losses: StepLosses) -> (Vec<String>, Option<Tensor<1>>) {
-    let (names, tensors): (Vec<String>, Vec<Tensor<1>>) = losses.into_iter().unzip();
-    let joined = (!tensors.is_empty()).then(|| Tensor::cat(tensors, 0));
-    (names, joined)
-}
-
-/// Reads a step's losses with one synchronous device read.
-fn read_losses(losses: StepLosses) -> Result<Vec<(String, f32)>, TrainError> {
-    let (names, joined) = split_losses(losses);
-    let values = match joined {
-        Some(t) => t
-            .try_into_data()
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?,
-        None => return Ok(Vec::new()),
-    };
-    name_values(
-        names,
-        values
-            .try_into_vec_as::<f32>()
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?,
-    )
-}
-
-/// Reads a step's losses with one asynchronous device read.
-async fn read_losses_async(losses: StepLosses) -> Result<Vec<(String, f32)>, TrainError> {
-    let (names, joined) = split_losses(losses);
-    let values = match joined {
-        Some(t) => t
-            .into_data_async()
-            .await
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?,
-        None => return Ok(Vec::new()),
-    };
-    name_values(
-        names,
-        values
-            .try_into_vec_as::<f32>()
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?,
-    )
 }
