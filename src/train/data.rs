@@ -21,7 +21,8 @@ impl TrainingData {
     /// peak memory stays near one copy, and holds out the last `validation_split` of the vectors:
     /// `split_at = floor(N · (1 − validation_split))` (Keras `int(N·(1−0.1))`). Clips without
     /// vectors are kept as empty clips. Errors: no vectors at all, clips of different dimensions,
-    /// a clip whose length is not a multiple of its dimension, a split outside [0, 1).
+    /// a clip whose length is not a multiple of its dimension, a NaN or infinite value, a split
+    /// outside [0, 1).
     pub fn from_clips(clips: Vec<Vectors>, validation_split: f64) -> Result<Self, TrainError> {
         if !(0.0..1.0).contains(&validation_split) {
             return Err(TrainError::InvalidConfig(format!(
@@ -151,7 +152,7 @@ impl TrainingData {
 }
 
 /// Checks a clip's length against its own dimension and the run's dimension (`dim`, 0 until the
-/// first clip with vectors fixes it).
+/// first clip with vectors fixes it), and that every value is finite.
 fn check_clip_shape(
     clip: &Vectors,
     index: usize,
@@ -179,5 +180,18 @@ fn check_clip_shape(
             *dim
         )));
     }
-    Ok(())
+    check_finite(clip, index, count)
+}
+
+/// Refuses NaN and infinite feature values, which would only show up later as a diverged loss.
+fn check_finite(clip: &Vectors, index: usize, count: usize) -> Result<(), TrainError> {
+    match clip.data.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(at) => Err(TrainError::InvalidData(format!(
+            "clip {} of {count}: vector {} holds the non-finite value {}",
+            index + 1,
+            at / clip.dim + 1,
+            clip.data[at]
+        ))),
+    }
 }

@@ -76,6 +76,13 @@ fn bad_data_is_refused_with_the_clip_named() {
         TrainingData::from_clips(clips(&[4], 0), 1.0),
         Err(TrainError::InvalidConfig(_))
     ));
+    let mut poisoned = clips(&[4, 4], 0);
+    poisoned[1].data[2 * DIM + 3] = f32::NAN;
+    let error = TrainingData::from_clips(poisoned, 0.1).unwrap_err();
+    assert!(
+        error.to_string().contains("clip 2 of 2: vector 3"),
+        "{error}"
+    );
 }
 
 #[test]
