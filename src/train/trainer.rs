@@ -18,11 +18,11 @@ use crate::models::{Detector, StepLosses};
 pub const MIN_BATCH: usize = 2;
 
 /// What the step just taken requires before it can be reported.
-pub(super) struct StepDone {
+struct StepDone {
     /// The step's losses, still on the device, when they are due to be read.
-    pub(super) losses_to_read: Option<StepLosses>,
+    losses_to_read: Option<StepLosses>,
     /// True when the step closed an epoch (validation is due).
-    pub(super) epoch_end: bool,
+    epoch_end: bool,
 }
 
 /// Trains one detector on one set of vectors, one step per [`Trainer::step`] call.
@@ -44,19 +44,16 @@ pub struct Trainer {
     pub(super) validation_scores: Option<Vec<f32>>,
     pending_validation: Option<f64>,
     cancel: CancelToken,
-    stopped: Option<Stop>,
+    diverged: Option<Divergence>,
     pub(super) clock: RunClock,
 }
 
-/// Why a run stopped for good.
+/// The first non-finite loss of a diverged run.
 #[derive(Debug, Clone)]
-enum Stop {
-    Cancelled,
-    Diverged {
-        network: String,
-        step: usize,
-        value: f32,
-    },
+struct Divergence {
+    network: String,
+    step: usize,
+    value: f32,
 }
 
 impl Trainer {
@@ -107,7 +104,7 @@ impl Trainer {
             validation_scores: None,
             pending_validation: None,
             cancel: CancelToken::new(),
-            stopped: None,
+            diverged: None,
             clock: RunClock::default(),
         })
     }
@@ -200,58 +197,53 @@ impl Trainer {
         self.summary()
     }
 
-    /// Refuses to go on after a cancellation or a divergence.
-    fn check_running(&self) -> Result<(), TrainError> {
-        if self.cancel.is_cancelled() {
-            return Err(self.cancelled());
-        }
-        match &self.stopped {
+    /// The error of a diverged run, if it diverged.
+    fn divergence(&self) -> Result<(), TrainError> {
+        match &self.diverged {
             None => Ok(()),
-            Some(Stop::Cancelled) => Err(self.cancelled()),
-            Some(Stop::Diverged {
-                network,
-                step,
-                value,
-            }) => Err(TrainError::Diverged {
+            Some(d) => Err(TrainError::Diverged {
                 model: self.detector.kind(),
-                network: network.clone(),
-                step: *step,
-                value: *value,
+                network: d.network.clone(),
+                step: d.step,
+                value: d.value,
             }),
         }
     }
 
-    /// The error of a cancelled run (and records the cancellation).
-    fn cancelled(&self) -> TrainError {
-        TrainError::Cancelled {
-            epoch: self.epochs_done + 1,
-            steps: self.steps_done,
-        }
-    }
-
-    /// Errors when the run cannot yield a model: cancelled, diverged or not finished.
-    pub(super) fn check_complete(&self) -> Result<(), TrainError> {
-        self.check_running()?;
-        if !self.is_finished() {
-            return Err(TrainError::Unfinished {
-                epochs_done: self.epochs_done,
-                epochs: self.config.epochs,
+    /// Refuses to go on after a divergence or a cancellation.
+    fn check_running(&self) -> Result<(), TrainError> {
+        self.divergence()?;
+        if self.cancel.is_cancelled() {
+            return Err(TrainError::Cancelled {
+                epoch: self.epochs_done + 1,
+                steps: self.steps_done,
             });
         }
         Ok(())
     }
 
-    /// The device-side part of a step: batch gathering and the detector's update.
-    fn train_one_step(&mut self) -> Result<Option<StepDone>, TrainError> {
-        if let Err(error) = self.check_running() {
-            if matches!(error, TrainError::Cancelled { .. }) {
-                self.stopped = Some(Stop::Cancelled);
-            }
-            return Err(error);
+    /// Errors when the run cannot yield a model: diverged, cancelled or not finished. A
+    /// cancellation that arrives after the last step changes nothing.
+    pub(super) fn check_complete(&self) -> Result<(), TrainError> {
+        self.divergence()?;
+        if self.is_finished() {
+            return Ok(());
         }
+        self.check_running()?;
+        Err(TrainError::Unfinished {
+            epochs_done: self.epochs_done,
+            epochs: self.config.epochs,
+        })
+    }
+
+    /// The device-side part of a step: batch gathering and the detector's update. `None` once
+    /// the run is finished.
+    fn train_one_step(&mut self) -> Result<Option<StepDone>, TrainError> {
+        self.divergence()?;
         if self.is_finished() {
             return Ok(None);
         }
+        self.check_running()?;
         self.clock.start();
         let batches = self.next_batches();
         let batch_len = batches.first().map_or(0, |b| b.dims()[0]);
@@ -294,12 +286,12 @@ impl Trainer {
     /// Checks read losses for NaN/Inf, then passes them to the detector.
     fn accept_losses(&mut self, values: Vec<(String, f32)>) -> Result<(), TrainError> {
         if let Some((network, value)) = values.iter().find(|(_, v)| !v.is_finite()) {
-            self.stopped = Some(Stop::Diverged {
+            self.diverged = Some(Divergence {
                 network: network.clone(),
                 step: self.steps_done,
                 value: *value,
             });
-            return self.check_running();
+            return self.divergence();
         }
         self.detector.on_losses_read(&values);
         self.last_losses = values;

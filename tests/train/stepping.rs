@@ -206,6 +206,15 @@ fn unfinished_runs_yield_no_model() {
             epochs: 2
         })
     ));
+    let mut done = Trainer::new(ae(1), clips(&[20], 0), config(1, 8)).expect("trainer");
+    let token = done.cancel_token();
+    done.run_to_end(|_| {}).expect("training");
+    token.cancel();
+    assert!(done.step().expect("finished").is_none());
+    assert!(
+        done.summary().is_ok(),
+        "a cancel after the last step changes nothing"
+    );
 }
 
 /// Loss reports per step, validation losses, final parameters.
