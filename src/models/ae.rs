@@ -1,0 +1,154 @@
+//! The DCASE 2020 baseline autoencoder (spec §1.6, §1.7):
+//! `640 → Blk128 ×4 → Blk8 → Blk128 ×4 → Dense640`, MSE loss, Keras Adam 1e-3,
+//! score = per-vector mean squared reconstruction error in inference mode.
+
+use burn::module::Module;
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Tensor};
+
+use super::blocks::{Mode, ParamInit, l2_mean, row_mean_squared};
+use super::config::AeConfig;
+use super::nets::{Decoder, Encoder, HalfShape};
+use super::optim::FlavouredAdam;
+use super::weights::{WeightTable, trainable_values};
+use super::{
+    Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
+    check_input, derive_seed, training_input, unknown_network,
+};
+
+const NETWORKS: &[&str] = &["AE"];
+
+/// The autoencoder network.
+#[derive(Module, Debug)]
+pub struct AeNet {
+    /// `640 → Blk128 ×4 → Blk8`.
+    pub encoder: Encoder,
+    /// `8 → Blk128 ×4 → Dense640`.
+    pub decoder: Decoder,
+}
+
+impl AeNet {
+    /// A fresh network initialised from `seed`.
+    pub fn new(config: &AeConfig, seed: u64, device: &Device) -> Self {
+        let shape = HalfShape {
+            input_dim: config.input_dim,
+            hidden_dim: config.hidden_dim,
+            hidden_layers: config.hidden_layers,
+            latent_dim: config.latent_dim,
+        };
+        let mut init = ParamInit::new(seed, config.init);
+        Self {
+            encoder: Encoder::new(shape, false, config.batch_norm, &mut init, device),
+            decoder: Decoder::new(shape, config.batch_norm, &mut init, device),
+        }
+    }
+
+    /// The reconstruction of `x`.
+    pub fn forward(&self, x: Tensor<2>, mode: Mode) -> Tensor<2> {
+        self.decoder.forward(self.encoder.forward(x, mode), mode)
+    }
+}
+
+/// The baseline autoencoder detector.
+pub struct Autoencoder {
+    config: AeConfig,
+    seed: u64,
+    device: Device,
+    plain: Device,
+    net: AeNet,
+    optim: ModuleOptimizer,
+}
+
+impl Autoencoder {
+    /// An untrained autoencoder on `device`, initialised from `seed`.
+    pub fn new(config: AeConfig, device: &Device, seed: u64) -> Self {
+        let plain = device.clone().inner();
+        let device = plain.clone().autodiff();
+        let net = AeNet::new(&config, derive_seed(seed, "AE"), &device);
+        let optim = FlavouredAdam::module_optimizer(&config.adam);
+        Self {
+            config,
+            seed,
+            device,
+            plain,
+            net,
+            optim,
+        }
+    }
+}
+
+impl Detector for Autoencoder {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Ae
+    }
+
+    fn config(&self) -> ModelConfig {
+        ModelConfig::Ae(self.config.clone())
+    }
+
+    fn device(&self) -> Device {
+        self.plain.clone()
+    }
+
+    fn batches_per_step(&self) -> usize {
+        1
+    }
+
+    fn network_names(&self) -> &'static [&'static str] {
+        NETWORKS
+    }
+
+    fn train_step_observed(
+        &mut self,
+        batches: &[Tensor<2>],
+        observer: &mut StepObserver<'_>,
+    ) -> Result<StepLosses, ModelError> {
+        let [batch] = batches else {
+            return Err(ModelError::BatchCount {
+                kind: self.kind(),
+                expected: 1,
+                got: batches.len(),
+            });
+        };
+        check_input(batch, self.config.input_dim, 2)?;
+        let x = training_input(batch, &self.plain);
+        let reconstruction = self.net.forward(x.clone(), Mode::Train);
+        let loss = l2_mean(reconstruction, x);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.net);
+        self.net = self
+            .optim
+            .step(self.config.adam.lr, self.net.clone(), grads);
+        observer("AE", self);
+        Ok(vec![("mse".to_string(), loss.inner())])
+    }
+
+    fn on_losses_read(&mut self, _losses: &[(String, f32)]) {}
+
+    fn score(&self, x: Tensor<2>) -> Result<Tensor<1>, ModelError> {
+        check_input(&x, self.config.input_dim, 1)?;
+        let x = x.to_device(&self.plain).inner();
+        let reconstruction = self.net.valid().forward(x.clone(), Mode::Inference);
+        Ok(row_mean_squared(x, reconstruction))
+    }
+
+    fn weights(&self) -> WeightSnapshot {
+        WeightSnapshot::new().add("AE", &self.net.valid())
+    }
+
+    fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
+        let mut table = WeightTable::parse(bytes)?;
+        let fresh = AeNet::new(&self.config, derive_seed(self.seed, "AE"), &self.device);
+        let net = table.load_into("AE", fresh)?;
+        table.ensure_consumed()?;
+        self.net = net;
+        self.optim = FlavouredAdam::module_optimizer(&self.config.adam);
+        Ok(())
+    }
+
+    fn parameter_values(&self, network: &str) -> Result<Vec<f32>, ModelError> {
+        match network {
+            "AE" => trainable_values(&self.net.valid()),
+            other => Err(unknown_network(self.kind(), other, NETWORKS)),
+        }
+    }
+}

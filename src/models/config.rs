@@ -1,0 +1,491 @@
+//! Hyper-parameters of the four detectors, serialisable and stored with every model
+//! (spec §6, §10.5). Every field has the spec's default, so a partial JSON object is valid.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ModelError, ModelKind};
+
+/// Where Adam's ε enters the update.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdamFlavour {
+    /// Keras 2.1.6 / TensorFlow: θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε) (spec §1.6).
+    Keras,
+    /// PyTorch: θ −= lr · m̂/(√v̂ + ε) with bias-corrected m̂, v̂.
+    Pytorch,
+}
+
+/// One Adam optimiser's settings (each network gets its own optimiser with these).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+#[serde(default)]
+pub struct AdamSettings {
+    /// Learning rate.
+    pub lr: f64,
+    /// First-moment decay β₁.
+    pub beta1: f32,
+    /// Second-moment decay β₂.
+    pub beta2: f32,
+    /// ε.
+    pub epsilon: f32,
+    /// Where ε enters the update.
+    pub flavour: AdamFlavour,
+}
+
+impl AdamSettings {
+    /// Keras `adam` defaults (spec §1.6): lr 1e-3, β (0.9, 0.999), ε 1e-7.
+    pub fn keras_baseline() -> Self {
+        Self {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-7,
+            flavour: AdamFlavour::Keras,
+        }
+    }
+
+    /// GAN defaults (spec §10.5, §3.2): lr 2e-4, β (0.5, 0.999), PyTorch ε 1e-8.
+    pub fn gan() -> Self {
+        Self {
+            lr: 2e-4,
+            beta1: 0.5,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            flavour: AdamFlavour::Pytorch,
+        }
+    }
+
+    /// EGBAD defaults (spec §10.5, §5.2): lr 1e-4, β₁ 0.5, TensorFlow β₂ 0.999 and ε 1e-8.
+    pub fn egbad() -> Self {
+        Self {
+            lr: 1e-4,
+            beta1: 0.5,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            flavour: AdamFlavour::Keras,
+        }
+    }
+
+    fn check(&self, what: &str) -> Result<(), String> {
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return Err(format!(
+                "{what}: learning rate must be positive, got {}",
+                self.lr
+            ));
+        }
+        for (name, beta) in [("beta1", self.beta1), ("beta2", self.beta2)] {
+            if !(0.0..1.0).contains(&beta) {
+                return Err(format!("{what}: {name} must lie in [0, 1), got {beta}"));
+            }
+        }
+        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
+            return Err(format!(
+                "{what}: epsilon must be positive, got {}",
+                self.epsilon
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Default for AdamSettings {
+    fn default() -> Self {
+        Self::gan()
+    }
+}
+
+/// BatchNorm settings in the Keras convention (spec §1.6).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+#[serde(default)]
+pub struct BatchNormSettings {
+    /// Keras momentum: running = momentum·running + (1 − momentum)·batch. Default 0.99.
+    pub momentum: f64,
+    /// ε added to the variance. Default 1e-3.
+    pub epsilon: f64,
+}
+
+impl Default for BatchNormSettings {
+    fn default() -> Self {
+        Self {
+            momentum: 0.99,
+            epsilon: 1e-3,
+        }
+    }
+}
+
+impl BatchNormSettings {
+    fn check(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.momentum) {
+            return Err(format!(
+                "batch_norm.momentum must lie in [0, 1], got {}",
+                self.momentum
+            ));
+        }
+        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
+            return Err(format!(
+                "batch_norm.epsilon must be positive, got {}",
+                self.epsilon
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Parameter initialisation (spec §2).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum InitScheme {
+    /// Keras defaults: Glorot-uniform weights, zero biases, BatchNorm γ = 1, β = 0.
+    #[default]
+    Keras,
+    /// The GAN repositories' `weights_init`: weights N(0, 0.02), zero biases,
+    /// BatchNorm γ ~ N(1, 0.02), β = 0.
+    GanNormal,
+}
+
+/// The DCASE baseline autoencoder (spec §1.6).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct AeConfig {
+    /// Input vector size (640 = 128 mels × 5 frames).
+    pub input_dim: usize,
+    /// Width of the hidden blocks (128).
+    pub hidden_dim: usize,
+    /// Number of hidden blocks on each side of the bottleneck (4).
+    pub hidden_layers: usize,
+    /// Bottleneck width (8); the bottleneck keeps BatchNorm + ReLU (spec §10.2).
+    pub latent_dim: usize,
+    /// Optimiser (Keras Adam 1e-3).
+    pub adam: AdamSettings,
+    /// BatchNorm (momentum 0.99, ε 1e-3).
+    pub batch_norm: BatchNormSettings,
+    /// Initialisation.
+    pub init: InitScheme,
+}
+
+impl Default for AeConfig {
+    fn default() -> Self {
+        Self {
+            input_dim: 640,
+            hidden_dim: 128,
+            hidden_layers: 4,
+            latent_dim: 8,
+            adam: AdamSettings::keras_baseline(),
+            batch_norm: BatchNormSettings::default(),
+            init: InitScheme::Keras,
+        }
+    }
+}
+
+/// GANomaly-FC (spec §3.7, §3.2).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct GanomalyConfig {
+    /// Input vector size (640).
+    pub input_dim: usize,
+    /// Width of the hidden blocks (128); also D's feature width.
+    pub hidden_dim: usize,
+    /// Hidden blocks per encoder / decoder / discriminator (4).
+    pub hidden_layers: usize,
+    /// Latent size nz (8).
+    pub latent_dim: usize,
+    /// `true`: the encoders end in a plain Dense(nz) ("linear-z", spec §3.7 option);
+    /// `false` (default, spec §10.2): Blk(nz) with BatchNorm + ReLU as in the baseline.
+    pub linear_latent: bool,
+    /// Weight of the feature-matching adversarial loss (1).
+    pub w_adv: f64,
+    /// Weight of the L1 reconstruction loss (50).
+    pub w_con: f64,
+    /// Weight of the latent L2 loss (1).
+    pub w_enc: f64,
+    /// D is re-initialised when a read L_D falls below this (1e-5); 0 disables.
+    pub d_reinit_threshold: f64,
+    /// Optimiser of G and of D (each its own instance): Adam 2e-4, β₁ 0.5.
+    pub adam: AdamSettings,
+    /// BatchNorm (momentum 0.99, ε 1e-3).
+    pub batch_norm: BatchNormSettings,
+    /// Initialisation.
+    pub init: InitScheme,
+}
+
+impl Default for GanomalyConfig {
+    fn default() -> Self {
+        Self {
+            input_dim: 640,
+            hidden_dim: 128,
+            hidden_layers: 4,
+            latent_dim: 8,
+            linear_latent: false,
+            w_adv: 1.0,
+            w_con: 50.0,
+            w_enc: 1.0,
+            d_reinit_threshold: 1e-5,
+            adam: AdamSettings::gan(),
+            batch_norm: BatchNormSettings::default(),
+            init: InitScheme::Keras,
+        }
+    }
+}
+
+/// Skip-GANomaly-FC (spec §4.6, §4.2).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct SkipGanomalyConfig {
+    /// Input vector size (640).
+    pub input_dim: usize,
+    /// Width of the hidden blocks (128).
+    pub hidden_dim: usize,
+    /// U-Net levels = hidden blocks per side, and D's hidden blocks (4).
+    pub hidden_layers: usize,
+    /// Generator bottleneck width (8), with BatchNorm + ReLU (spec §10.2).
+    pub latent_dim: usize,
+    /// D's linear feature width n_f (8, spec §10.3).
+    pub feature_dim: usize,
+    /// Weight of the BCE adversarial loss (1).
+    pub w_adv: f64,
+    /// Weight of the L1 reconstruction loss (50).
+    pub w_con: f64,
+    /// Weight of the latent (feature) loss, in L_G and L_D (1).
+    pub w_lat: f64,
+    /// λ of the score λ·rec + (1 − λ)·lat (0.9, spec §4.4).
+    pub score_lambda: f64,
+    /// D is re-initialised when a read L_D falls below this (1e-5); 0 disables.
+    pub d_reinit_threshold: f64,
+    /// Optimiser of G and of D (each its own instance): Adam 2e-4, β₁ 0.5.
+    pub adam: AdamSettings,
+    /// BatchNorm (momentum 0.99, ε 1e-3).
+    pub batch_norm: BatchNormSettings,
+    /// Initialisation.
+    pub init: InitScheme,
+}
+
+impl Default for SkipGanomalyConfig {
+    fn default() -> Self {
+        Self {
+            input_dim: 640,
+            hidden_dim: 128,
+            hidden_layers: 4,
+            latent_dim: 8,
+            feature_dim: 8,
+            w_adv: 1.0,
+            w_con: 50.0,
+            w_lat: 1.0,
+            score_lambda: 0.9,
+            d_reinit_threshold: 1e-5,
+            adam: AdamSettings::gan(),
+            batch_norm: BatchNormSettings::default(),
+            init: InitScheme::Keras,
+        }
+    }
+}
+
+/// EGBAD-FC (spec §5.5, §5.2, §10.5, §10.10).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct EgbadConfig {
+    /// Input vector size (640).
+    pub input_dim: usize,
+    /// Width of E's and G's hidden blocks (128).
+    pub hidden_dim: usize,
+    /// Hidden blocks of E and of G (4).
+    pub hidden_layers: usize,
+    /// Latent size (8); E's output is linear, the prior is N(0, I).
+    pub latent_dim: usize,
+    /// Width of D's branches and of its feature layer f_D (128).
+    pub d_hidden_dim: usize,
+    /// LeakyReLU slope in D (0.1).
+    pub leaky_slope: f64,
+    /// Dropout rate in D during training (0.2).
+    pub dropout: f64,
+    /// EMA decay of the weights used at test time (0.999); 0 disables averaging.
+    pub ema_decay: f64,
+    /// w of the score (1 − w)·Σ|x − x̂| + w·Σ|Δf_D| (0.1, spec §5.4).
+    pub score_w: f64,
+    /// Optimiser of D, G and E (each its own instance): Adam 1e-4, β₁ 0.5.
+    pub adam: AdamSettings,
+    /// BatchNorm of E and G (momentum 0.99, ε 1e-3).
+    pub batch_norm: BatchNormSettings,
+    /// Initialisation.
+    pub init: InitScheme,
+}
+
+impl Default for EgbadConfig {
+    fn default() -> Self {
+        Self {
+            input_dim: 640,
+            hidden_dim: 128,
+            hidden_layers: 4,
+            latent_dim: 8,
+            d_hidden_dim: 128,
+            leaky_slope: 0.1,
+            dropout: 0.2,
+            ema_decay: 0.999,
+            score_w: 0.1,
+            adam: AdamSettings::egbad(),
+            batch_norm: BatchNormSettings::default(),
+            init: InitScheme::Keras,
+        }
+    }
+}
+
+/// The configuration of any detector, tagged by kind: `{"kind": "ae", "input_dim": 640, ...}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "kind")]
+pub enum ModelConfig {
+    /// The DCASE autoencoder.
+    #[serde(rename = "ae")]
+    Ae(AeConfig),
+    /// GANomaly-FC.
+    #[serde(rename = "ganomaly")]
+    Ganomaly(GanomalyConfig),
+    /// Skip-GANomaly-FC.
+    #[serde(rename = "skip-ganomaly")]
+    SkipGanomaly(SkipGanomalyConfig),
+    /// EGBAD-FC.
+    #[serde(rename = "egbad")]
+    Egbad(EgbadConfig),
+}
+
+impl ModelConfig {
+    /// The spec's default configuration of `kind` (spec §6, §10.5).
+    pub fn default_for(kind: ModelKind) -> Self {
+        match kind {
+            ModelKind::Ae => ModelConfig::Ae(AeConfig::default()),
+            ModelKind::Ganomaly => ModelConfig::Ganomaly(GanomalyConfig::default()),
+            ModelKind::SkipGanomaly => ModelConfig::SkipGanomaly(SkipGanomalyConfig::default()),
+            ModelKind::Egbad => ModelConfig::Egbad(EgbadConfig::default()),
+        }
+    }
+
+    /// Which detector this configures.
+    pub fn kind(&self) -> ModelKind {
+        match self {
+            ModelConfig::Ae(_) => ModelKind::Ae,
+            ModelConfig::Ganomaly(_) => ModelKind::Ganomaly,
+            ModelConfig::SkipGanomaly(_) => ModelKind::SkipGanomaly,
+            ModelConfig::Egbad(_) => ModelKind::Egbad,
+        }
+    }
+
+    /// The input vector size the model expects.
+    pub fn input_dim(&self) -> usize {
+        match self {
+            ModelConfig::Ae(c) => c.input_dim,
+            ModelConfig::Ganomaly(c) => c.input_dim,
+            ModelConfig::SkipGanomaly(c) => c.input_dim,
+            ModelConfig::Egbad(c) => c.input_dim,
+        }
+    }
+
+    /// The learning rate of the model's optimisers.
+    pub fn learning_rate(&self) -> f64 {
+        self.adam().lr
+    }
+
+    fn adam(&self) -> &AdamSettings {
+        match self {
+            ModelConfig::Ae(c) => &c.adam,
+            ModelConfig::Ganomaly(c) => &c.adam,
+            ModelConfig::SkipGanomaly(c) => &c.adam,
+            ModelConfig::Egbad(c) => &c.adam,
+        }
+    }
+
+    /// Checks every hyper-parameter's range; the error names the first bad one.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        self.find_problem()
+            .map_err(|problem| ModelError::InvalidConfig {
+                kind: self.kind(),
+                problem,
+            })
+    }
+
+    fn find_problem(&self) -> Result<(), String> {
+        let (sizes, bn) = match self {
+            ModelConfig::Ae(c) => (
+                vec![
+                    ("input_dim", c.input_dim),
+                    ("hidden_dim", c.hidden_dim),
+                    ("latent_dim", c.latent_dim),
+                ],
+                c.batch_norm,
+            ),
+            ModelConfig::Ganomaly(c) => (
+                vec![
+                    ("input_dim", c.input_dim),
+                    ("hidden_dim", c.hidden_dim),
+                    ("latent_dim", c.latent_dim),
+                ],
+                c.batch_norm,
+            ),
+            ModelConfig::SkipGanomaly(c) => (
+                vec![
+                    ("input_dim", c.input_dim),
+                    ("hidden_dim", c.hidden_dim),
+                    ("hidden_layers", c.hidden_layers),
+                    ("latent_dim", c.latent_dim),
+                    ("feature_dim", c.feature_dim),
+                ],
+                c.batch_norm,
+            ),
+            ModelConfig::Egbad(c) => (
+                vec![
+                    ("input_dim", c.input_dim),
+                    ("hidden_dim", c.hidden_dim),
+                    ("latent_dim", c.latent_dim),
+                    ("d_hidden_dim", c.d_hidden_dim),
+                ],
+                c.batch_norm,
+            ),
+        };
+        for (name, value) in sizes {
+            if value == 0 {
+                return Err(format!("{name} must be at least 1"));
+            }
+        }
+        bn.check()?;
+        self.adam().check("adam")?;
+        self.check_weights()
+    }
+
+    fn check_weights(&self) -> Result<(), String> {
+        let finite_non_negative = |name: &str, value: f64| {
+            if value.is_finite() && value >= 0.0 {
+                Ok(())
+            } else {
+                Err(format!("{name} must be finite and ≥ 0, got {value}"))
+            }
+        };
+        let unit_interval = |name: &str, value: f64| {
+            if (0.0..=1.0).contains(&value) {
+                Ok(())
+            } else {
+                Err(format!("{name} must lie in [0, 1], got {value}"))
+            }
+        };
+        match self {
+            ModelConfig::Ae(_) => Ok(()),
+            ModelConfig::Ganomaly(c) => {
+                finite_non_negative("w_adv", c.w_adv)?;
+                finite_non_negative("w_con", c.w_con)?;
+                finite_non_negative("w_enc", c.w_enc)?;
+                finite_non_negative("d_reinit_threshold", c.d_reinit_threshold)
+            }
+            ModelConfig::SkipGanomaly(c) => {
+                finite_non_negative("w_adv", c.w_adv)?;
+                finite_non_negative("w_con", c.w_con)?;
+                finite_non_negative("w_lat", c.w_lat)?;
+                finite_non_negative("d_reinit_threshold", c.d_reinit_threshold)?;
+                unit_interval("score_lambda", c.score_lambda)
+            }
+            ModelConfig::Egbad(c) => {
+                finite_non_negative("leaky_slope", c.leaky_slope)?;
+                unit_interval("ema_decay", c.ema_decay)?;
+                unit_interval("score_w", c.score_w)?;
+                if !(0.0..1.0).contains(&c.dropout) {
+                    return Err(format!("dropout must lie in [0, 1), got {}", c.dropout));
+                }
+                Ok(())
+            }
+        }
+    }
+}

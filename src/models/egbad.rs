@@ -1,0 +1,285 @@
+//! EGBAD-FC (spec §5.5): E = 640 → Blk128 ×4 → Dense(8) linear, G = the baseline decoder half,
+//! D(z, x) with LeakyReLU(0.1) and Dropout(0.2). Losses §5.2 (E trained with label 0), step
+//! order §5.3 (D on batch 1, then G and E together on batch 2 with the updated D), EMA of the
+//! weights (§10.5) used at test time, score (1 − w)·Σ|x − x̂| + w·Σ|f_D(ẑ,x) − f_D(ẑ,x̂)| (§5.4).
+
+use burn::module::Module;
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Tensor};
+
+use super::blocks::{Mode, Noise, ParamInit, bce_with_logits, row_sum_abs};
+use super::config::EgbadConfig;
+use super::ema::ema_update;
+use super::nets::{BiganDiscriminator, Decoder, Encoder, HalfShape};
+use super::optim::FlavouredAdam;
+use super::weights::{WeightTable, trainable_values};
+use super::{
+    Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
+    check_input, derive_seed, training_input, unknown_network,
+};
+
+const NETWORKS: &[&str] = &["G", "D", "E"];
+const ALL_NETWORKS: &[&str] = &["G", "D", "E", "G_ema", "D_ema", "E_ema"];
+
+/// E, G and D of one EGBAD model (the trained ones or their EMA shadows).
+#[derive(Module, Debug)]
+pub struct EgbadNets {
+    /// Encoder E: x → ẑ (linear output).
+    pub encoder: Encoder,
+    /// Generator G: z → x̃.
+    pub generator: Decoder,
+    /// Discriminator D(z, x).
+    pub discriminator: BiganDiscriminator,
+}
+
+impl EgbadNets {
+    /// Fresh networks, each initialised from its own seed derived from `seed`.
+    pub fn new(config: &EgbadConfig, seed: u64, device: &Device) -> Self {
+        let shape = HalfShape {
+            input_dim: config.input_dim,
+            hidden_dim: config.hidden_dim,
+            hidden_layers: config.hidden_layers,
+            latent_dim: config.latent_dim,
+        };
+        let bn = config.batch_norm;
+        let mut init_e = ParamInit::new(derive_seed(seed, "E"), config.init);
+        let mut init_g = ParamInit::new(derive_seed(seed, "G"), config.init);
+        let mut init_d = ParamInit::new(derive_seed(seed, "D"), config.init);
+        Self {
+            encoder: Encoder::new(shape, true, bn, &mut init_e, device),
+            generator: Decoder::new(shape, bn, &mut init_g, device),
+            discriminator: BiganDiscriminator::new(
+                config.input_dim,
+                config.latent_dim,
+                config.d_hidden_dim,
+                config.leaky_slope,
+                config.dropout,
+                &mut init_d,
+                device,
+            ),
+        }
+    }
+}
+
+/// The EGBAD detector.
+pub struct Egbad {
+    config: EgbadConfig,
+    seed: u64,
+    device: Device,
+    plain: Device,
+    nets: EgbadNets,
+    /// EMA shadows (plain device), used for scoring.
+    ema: EgbadNets,
+    optim_e: ModuleOptimizer,
+    optim_g: ModuleOptimizer,
+    optim_d: ModuleOptimizer,
+    noise: Noise,
+}
+
+impl Egbad {
+    /// An untrained EGBAD on `device`, initialised from `seed`; the EMA shadows start at the
+    /// initial weights.
+    pub fn new(config: EgbadConfig, device: &Device, seed: u64) -> Self {
+        let plain = device.clone().inner();
+        let device = plain.clone().autodiff();
+        let nets = EgbadNets::new(&config, seed, &device);
+        Self {
+            ema: nets.valid(),
+            nets,
+            optim_e: FlavouredAdam::module_optimizer(&config.adam),
+            optim_g: FlavouredAdam::module_optimizer(&config.adam),
+            optim_d: FlavouredAdam::module_optimizer(&config.adam),
+            noise: Noise::new(derive_seed(seed, "noise")),
+            config,
+            seed,
+            device,
+            plain,
+        }
+    }
+
+    /// Step 1 of spec §5.3: D on σCE(D(E(x₁), x₁), 1) + σCE(D(z₁, G(z₁)), 0); E and G run
+    /// with batch statistics but keep their running statistics (not their update).
+    fn discriminator_step(&mut self, x: Tensor<2>) -> Tensor<1> {
+        let rows = x.dims()[0];
+        let z = self
+            .noise
+            .standard_normal(rows, self.config.latent_dim, &self.device);
+        let nets = &self.nets;
+        let z_hat = nets
+            .encoder
+            .forward(x.clone(), Mode::TrainFrozenStats)
+            .detach();
+        let x_gen = nets
+            .generator
+            .forward(z.clone(), Mode::TrainFrozenStats)
+            .detach();
+        let (l_enc, _) = nets
+            .discriminator
+            .forward(z_hat, x, Mode::Train, &mut self.noise);
+        let (l_gen, _) = nets
+            .discriminator
+            .forward(z, x_gen, Mode::Train, &mut self.noise);
+        let loss_d = bce_with_logits(l_enc, 1.0) + bce_with_logits(l_gen, 0.0);
+        let grads = GradientsParams::from_grads(loss_d.backward(), &self.nets.discriminator);
+        let d = self.nets.discriminator.clone();
+        self.nets.discriminator = self.optim_d.step(self.config.adam.lr, d, grads);
+        let decay = self.config.ema_decay;
+        let shadow = self.ema.discriminator.clone();
+        self.ema.discriminator = ema_update(shadow, &self.nets.discriminator.valid(), decay);
+        loss_d
+    }
+
+    /// Step 2 of spec §5.3: from one forward pass, G on σCE(D(z₂, G(z₂)), 1) and E on
+    /// σCE(D(E(x₂), x₂), 0) (label flipped), with the updated D. Returns (L_G, L_E).
+    fn generator_encoder_step(&mut self, x: Tensor<2>) -> (Tensor<1>, Tensor<1>) {
+        let rows = x.dims()[0];
+        let z = self
+            .noise
+            .standard_normal(rows, self.config.latent_dim, &self.device);
+        let nets = &self.nets;
+        let z_hat = nets.encoder.forward(x.clone(), Mode::Train);
+        let x_gen = nets.generator.forward(z.clone(), Mode::Train);
+        let (l_enc, _) = nets
+            .discriminator
+            .forward(z_hat, x, Mode::Train, &mut self.noise);
+        let (l_gen, _) = nets
+            .discriminator
+            .forward(z, x_gen, Mode::Train, &mut self.noise);
+        let loss_g = bce_with_logits(l_gen, 1.0);
+        let loss_e = bce_with_logits(l_enc, 0.0);
+        // L_G does not depend on E and L_E not on G, so one backward of the sum gives each
+        // network exactly the gradient of its own loss.
+        let mut grads = (loss_g.clone() + loss_e.clone()).backward();
+        let grads_g = GradientsParams::from_module(&mut grads, &self.nets.generator);
+        let grads_e = GradientsParams::from_module(&mut grads, &self.nets.encoder);
+        let lr = self.config.adam.lr;
+        self.nets.generator = self.optim_g.step(lr, self.nets.generator.clone(), grads_g);
+        self.nets.encoder = self.optim_e.step(lr, self.nets.encoder.clone(), grads_e);
+        let decay = self.config.ema_decay;
+        let shadow_g = self.ema.generator.clone();
+        self.ema.generator = ema_update(shadow_g, &self.nets.generator.valid(), decay);
+        let shadow_e = self.ema.encoder.clone();
+        self.ema.encoder = ema_update(shadow_e, &self.nets.encoder.valid(), decay);
+        (loss_g, loss_e)
+    }
+
+    fn network_values(&self, network: &str) -> Option<Result<Vec<f32>, ModelError>> {
+        Some(match network {
+            "E" => trainable_values(&self.nets.encoder.valid()),
+            "G" => trainable_values(&self.nets.generator.valid()),
+            "D" => trainable_values(&self.nets.discriminator.valid()),
+            "E_ema" => trainable_values(&self.ema.encoder),
+            "G_ema" => trainable_values(&self.ema.generator),
+            "D_ema" => trainable_values(&self.ema.discriminator),
+            _ => return None,
+        })
+    }
+}
+
+impl Detector for Egbad {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Egbad
+    }
+
+    fn config(&self) -> ModelConfig {
+        ModelConfig::Egbad(self.config.clone())
+    }
+
+    fn device(&self) -> Device {
+        self.plain.clone()
+    }
+
+    fn batches_per_step(&self) -> usize {
+        2
+    }
+
+    fn network_names(&self) -> &'static [&'static str] {
+        NETWORKS
+    }
+
+    /// `batches = [x₁, x₂]`, from two independent permutations of the training set (§5.3).
+    fn train_step_observed(
+        &mut self,
+        batches: &[Tensor<2>],
+        observer: &mut StepObserver<'_>,
+    ) -> Result<StepLosses, ModelError> {
+        let [first, second] = batches else {
+            return Err(ModelError::BatchCount {
+                kind: self.kind(),
+                expected: 2,
+                got: batches.len(),
+            });
+        };
+        check_input(first, self.config.input_dim, 2)?;
+        check_input(second, self.config.input_dim, 2)?;
+        let loss_d = self.discriminator_step(training_input(first, &self.plain));
+        observer("D", self);
+        let (loss_g, loss_e) = self.generator_encoder_step(training_input(second, &self.plain));
+        observer("G+E", self);
+        Ok(vec![
+            ("G".to_string(), loss_g.inner()),
+            ("D".to_string(), loss_d.inner()),
+            ("E".to_string(), loss_e.inner()),
+        ])
+    }
+
+    fn on_losses_read(&mut self, _losses: &[(String, f32)]) {}
+
+    /// Spec §5.4 with the EMA networks in inference mode: ẑ = E(x), x̂ = G(ẑ); both D passes
+    /// take ẑ as their z-input.
+    fn score(&self, x: Tensor<2>) -> Result<Tensor<1>, ModelError> {
+        check_input(&x, self.config.input_dim, 1)?;
+        let x = x.to_device(&self.plain).inner();
+        let nets = &self.ema;
+        // Inference mode draws no dropout masks; this source is never advanced.
+        let mut unused = Noise::new(0);
+        let z_hat = nets.encoder.forward(x.clone(), Mode::Inference);
+        let x_hat = nets.generator.forward(z_hat.clone(), Mode::Inference);
+        let d = &nets.discriminator;
+        let (_, f_real) = d.forward(z_hat.clone(), x.clone(), Mode::Inference, &mut unused);
+        let (_, f_fake) = d.forward(z_hat, x_hat.clone(), Mode::Inference, &mut unused);
+        let w = self.config.score_w;
+        let reconstruction = row_sum_abs(x, x_hat).mul_scalar(1.0 - w);
+        let features = row_sum_abs(f_real, f_fake).mul_scalar(w);
+        Ok(reconstruction + features)
+    }
+
+    fn weights(&self) -> WeightSnapshot {
+        let live = self.nets.valid();
+        WeightSnapshot::new()
+            .add("E", &live.encoder)
+            .add("G", &live.generator)
+            .add("D", &live.discriminator)
+            .add("E_ema", &self.ema.encoder)
+            .add("G_ema", &self.ema.generator)
+            .add("D_ema", &self.ema.discriminator)
+    }
+
+    fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
+        let mut table = WeightTable::parse(bytes)?;
+        let fresh = EgbadNets::new(&self.config, self.seed, &self.device);
+        let shadow = fresh.valid();
+        let nets = EgbadNets {
+            encoder: table.load_into("E", fresh.encoder)?,
+            generator: table.load_into("G", fresh.generator)?,
+            discriminator: table.load_into("D", fresh.discriminator)?,
+        };
+        let ema = EgbadNets {
+            encoder: table.load_into("E_ema", shadow.encoder)?,
+            generator: table.load_into("G_ema", shadow.generator)?,
+            discriminator: table.load_into("D_ema", shadow.discriminator)?,
+        };
+        table.ensure_consumed()?;
+        self.nets = nets;
+        self.ema = ema;
+        self.optim_e = FlavouredAdam::module_optimizer(&self.config.adam);
+        self.optim_g = FlavouredAdam::module_optimizer(&self.config.adam);
+        self.optim_d = FlavouredAdam::module_optimizer(&self.config.adam);
+        Ok(())
+    }
+
+    fn parameter_values(&self, network: &str) -> Result<Vec<f32>, ModelError> {
+        self.network_values(network)
+            .unwrap_or_else(|| Err(unknown_network(self.kind(), network, ALL_NETWORKS)))
+    }
+}

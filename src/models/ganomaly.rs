@@ -1,0 +1,257 @@
+//! GANomaly-FC (spec §3.7): G = E1 → Dec → E2 on the baseline AE halves, D = Blk128 ×4 features
+//! → Dense(1) logit. Losses §3.2, step order §3.3 / §7, score mean over the latent of (z − ẑ)².
+
+use burn::module::Module;
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Tensor};
+
+use super::blocks::{Mode, Noise, ParamInit, bce_with_logits, l1_mean, l2_mean, row_mean_squared};
+use super::config::GanomalyConfig;
+use super::ema::overwrite_with;
+use super::nets::{Decoder, Discriminator, Encoder, HalfShape};
+use super::optim::FlavouredAdam;
+use super::weights::{WeightTable, trainable_values};
+use super::{
+    Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
+    check_input, derive_seed, training_input, unknown_network,
+};
+
+const NETWORKS: &[&str] = &["G", "D"];
+
+/// GANomaly's generator: x → E1 → z → Dec → x̂ → E2 → ẑ.
+#[derive(Module, Debug)]
+pub struct GanomalyGenerator {
+    /// Encoder 1 (z = E1(x)).
+    pub encoder1: Encoder,
+    /// Decoder (x̂ = Dec(z)).
+    pub decoder: Decoder,
+    /// Encoder 2, own weights (ẑ = E2(x̂)).
+    pub encoder2: Encoder,
+}
+
+/// The outputs of one generator pass.
+pub struct GeneratorOutput {
+    /// z = E1(x).
+    pub z: Tensor<2>,
+    /// x̂ = Dec(z).
+    pub x_hat: Tensor<2>,
+    /// ẑ = E2(x̂).
+    pub z_hat: Tensor<2>,
+}
+
+impl GanomalyGenerator {
+    /// A fresh generator initialised from `seed`.
+    pub fn new(config: &GanomalyConfig, seed: u64, device: &Device) -> Self {
+        let shape = HalfShape {
+            input_dim: config.input_dim,
+            hidden_dim: config.hidden_dim,
+            hidden_layers: config.hidden_layers,
+            latent_dim: config.latent_dim,
+        };
+        let bn = config.batch_norm;
+        let mut init = ParamInit::new(seed, config.init);
+        Self {
+            encoder1: Encoder::new(shape, config.linear_latent, bn, &mut init, device),
+            decoder: Decoder::new(shape, bn, &mut init, device),
+            encoder2: Encoder::new(shape, config.linear_latent, bn, &mut init, device),
+        }
+    }
+
+    /// One pass x → (z, x̂, ẑ).
+    pub fn forward(&self, x: Tensor<2>, mode: Mode) -> GeneratorOutput {
+        let z = self.encoder1.forward(x, mode);
+        let x_hat = self.decoder.forward(z.clone(), mode);
+        let z_hat = self.encoder2.forward(x_hat.clone(), mode);
+        GeneratorOutput { z, x_hat, z_hat }
+    }
+}
+
+fn new_discriminator(config: &GanomalyConfig, seed: u64, device: &Device) -> Discriminator {
+    let mut init = ParamInit::new(seed, config.init);
+    Discriminator::new(
+        config.input_dim,
+        config.hidden_dim,
+        config.hidden_layers,
+        None,
+        config.batch_norm,
+        &mut init,
+        device,
+    )
+}
+
+/// The GANomaly detector.
+pub struct Ganomaly {
+    config: GanomalyConfig,
+    seed: u64,
+    device: Device,
+    plain: Device,
+    generator: GanomalyGenerator,
+    discriminator: Discriminator,
+    optim_g: ModuleOptimizer,
+    optim_d: ModuleOptimizer,
+    noise: Noise,
+    d_resets: usize,
+}
+
+impl Ganomaly {
+    /// An untrained GANomaly on `device`, initialised from `seed`.
+    pub fn new(config: GanomalyConfig, device: &Device, seed: u64) -> Self {
+        let plain = device.clone().inner();
+        let device = plain.clone().autodiff();
+        Self {
+            generator: GanomalyGenerator::new(&config, derive_seed(seed, "G"), &device),
+            discriminator: new_discriminator(&config, derive_seed(seed, "D"), &device),
+            optim_g: FlavouredAdam::module_optimizer(&config.adam),
+            optim_d: FlavouredAdam::module_optimizer(&config.adam),
+            noise: Noise::new(derive_seed(seed, "noise")),
+            d_resets: 0,
+            config,
+            seed,
+            device,
+            plain,
+        }
+    }
+
+    /// How many times D has been re-initialised (spec §3.2).
+    pub fn discriminator_resets(&self) -> usize {
+        self.d_resets
+    }
+
+    /// Re-initialises D's weights (fresh seed from the model's stream). Parameter identities
+    /// are kept, so D's Adam state carries on, as in the original (spec §3.2).
+    pub fn reinitialise_discriminator(&mut self) {
+        let fresh = new_discriminator(&self.config, self.noise.next_seed(), &self.device);
+        // Merge pending running-statistic updates first so they cannot overwrite the reset.
+        let _ = self.discriminator.valid();
+        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh);
+        self.d_resets += 1;
+    }
+}
+
+impl Detector for Ganomaly {
+    fn kind(&self) -> ModelKind {
+        ModelKind::Ganomaly
+    }
+
+    fn config(&self) -> ModelConfig {
+        ModelConfig::Ganomaly(self.config.clone())
+    }
+
+    fn device(&self) -> Device {
+        self.plain.clone()
+    }
+
+    fn batches_per_step(&self) -> usize {
+        1
+    }
+
+    fn network_names(&self) -> &'static [&'static str] {
+        NETWORKS
+    }
+
+    /// Spec §3.3 / §7: G pass; D(x), D(x̂.detach) for L_D; G update with fresh D passes;
+    /// D update from the pre-update activations. Every D pass runs in training mode and
+    /// updates D's running statistics, as in the PyTorch original.
+    fn train_step_observed(
+        &mut self,
+        batches: &[Tensor<2>],
+        observer: &mut StepObserver<'_>,
+    ) -> Result<StepLosses, ModelError> {
+        let [batch] = batches else {
+            return Err(ModelError::BatchCount {
+                kind: self.kind(),
+                expected: 1,
+                got: batches.len(),
+            });
+        };
+        check_input(batch, self.config.input_dim, 2)?;
+        let c = &self.config;
+        let x = training_input(batch, &self.plain);
+
+        // Steps 1–2.
+        let g = self.generator.forward(x.clone(), Mode::Train);
+        let (p_real, _) = self.discriminator.forward(x.clone(), Mode::Train);
+        let (p_fake, _) = self
+            .discriminator
+            .forward(g.x_hat.clone().detach(), Mode::Train);
+
+        // Steps 3–4: G update with fresh D passes.
+        let (_, f_real) = self.discriminator.forward(x.clone(), Mode::Train);
+        let (_, f_fake) = self.discriminator.forward(g.x_hat.clone(), Mode::Train);
+        let l_adv = l2_mean(f_real, f_fake);
+        let l_con = l1_mean(g.x_hat, x);
+        let l_enc = l2_mean(g.z_hat, g.z);
+        let loss_g = l_adv.clone().mul_scalar(c.w_adv)
+            + l_con.clone().mul_scalar(c.w_con)
+            + l_enc.clone().mul_scalar(c.w_enc);
+        let grads_g = GradientsParams::from_grads(loss_g.backward(), &self.generator);
+        self.generator = self
+            .optim_g
+            .step(c.adam.lr, self.generator.clone(), grads_g);
+        observer("G", self);
+
+        // Steps 5–6: D update from the step-2 activations.
+        let c = &self.config;
+        let loss_d = (bce_with_logits(p_real, 1.0) + bce_with_logits(p_fake, 0.0)).mul_scalar(0.5);
+        let grads_d = GradientsParams::from_grads(loss_d.backward(), &self.discriminator);
+        self.discriminator = self
+            .optim_d
+            .step(c.adam.lr, self.discriminator.clone(), grads_d);
+        observer("D", self);
+
+        Ok(vec![
+            ("G".to_string(), loss_g.inner()),
+            ("D".to_string(), loss_d.inner()),
+            ("G.adv".to_string(), l_adv.inner()),
+            ("G.con".to_string(), l_con.inner()),
+            ("G.enc".to_string(), l_enc.inner()),
+        ])
+    }
+
+    /// Step 7 of spec §7, at loss-read time: re-initialise D when the read L_D < threshold.
+    fn on_losses_read(&mut self, losses: &[(String, f32)]) {
+        let threshold = self.config.d_reinit_threshold;
+        let collapsed = losses
+            .iter()
+            .any(|(name, value)| name == "D" && f64::from(*value) < threshold);
+        if collapsed {
+            self.reinitialise_discriminator();
+        }
+    }
+
+    fn score(&self, x: Tensor<2>) -> Result<Tensor<1>, ModelError> {
+        check_input(&x, self.config.input_dim, 1)?;
+        let x = x.to_device(&self.plain).inner();
+        let g = self.generator.valid().forward(x, Mode::Inference);
+        Ok(row_mean_squared(g.z, g.z_hat))
+    }
+
+    fn weights(&self) -> WeightSnapshot {
+        WeightSnapshot::new()
+            .add("G", &self.generator.valid())
+            .add("D", &self.discriminator.valid())
+    }
+
+    fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
+        let mut table = WeightTable::parse(bytes)?;
+        let fresh_g =
+            GanomalyGenerator::new(&self.config, derive_seed(self.seed, "G"), &self.device);
+        let fresh_d = new_discriminator(&self.config, derive_seed(self.seed, "D"), &self.device);
+        let generator = table.load_into("G", fresh_g)?;
+        let discriminator = table.load_into("D", fresh_d)?;
+        table.ensure_consumed()?;
+        self.generator = generator;
+        self.discriminator = discriminator;
+        self.optim_g = FlavouredAdam::module_optimizer(&self.config.adam);
+        self.optim_d = FlavouredAdam::module_optimizer(&self.config.adam);
+        Ok(())
+    }
+
+    fn parameter_values(&self, network: &str) -> Result<Vec<f32>, ModelError> {
+        match network {
+            "G" => trainable_values(&self.generator.valid()),
+            "D" => trainable_values(&self.discriminator.valid()),
+            other => Err(unknown_network(self.kind(), other, NETWORKS)),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The fully connected networks the detectors are assembled from (spec §1.6, §3.7, §4.6, §5.5).
+
+use burn::module::Module;
+use burn::nn::Linear;
+use burn::tensor::activation::leaky_relu;
+use burn::tensor::{Device, Tensor};
+
+use super::blocks::{Blk, BlkStack, Mode, Noise, ParamInit, stack_widths};
+use super::config::BatchNormSettings;
+
+/// Layer sizes shared by the encoder/decoder halves: `input → hidden × layers → latent`.
+#[derive(Clone, Copy, Debug)]
+pub struct HalfShape {
+    /// Input vector size (640).
+    pub input_dim: usize,
+    /// Hidden width (128).
+    pub hidden_dim: usize,
+    /// Hidden blocks (4).
+    pub hidden_layers: usize,
+    /// Latent size (8).
+    pub latent_dim: usize,
+}
+
+/// Encoder half: `input → Blk(hidden) × layers → latent`, the latent layer being `Blk(latent)`
+/// (baseline, BatchNorm + ReLU kept, spec §10.2) or a plain Dense (EGBAD's E, GANomaly's
+/// "linear-z" option).
+#[derive(Module, Debug)]
+pub struct Encoder {
+    /// The hidden blocks.
+    pub hidden: BlkStack,
+    /// The latent layer when it is a block.
+    pub latent_block: Option<Blk>,
+    /// The latent layer when it is linear.
+    pub latent_linear: Option<Linear>,
+}
+
+impl Encoder {
+    /// A fresh encoder.
+    pub fn new(
+        shape: HalfShape,
+        linear_latent: bool,
+        bn: BatchNormSettings,
+        init: &mut ParamInit,
+        device: &Device,
+    ) -> Self {
+        let widths = stack_widths(shape.input_dim, shape.hidden_dim, shape.hidden_layers, None);
+        let hidden = init.blk_stack(&widths, bn, device);
+        let last = widths[widths.len() - 1];
+        let (latent_block, latent_linear) = match linear_latent {
+            true => (None, Some(init.linear(last, shape.latent_dim, device))),
+            false => (Some(init.blk(last, shape.latent_dim, bn, device)), None),
+        };
+        Self {
+            hidden,
+            latent_block,
+            latent_linear,
+        }
+    }
+
+    /// `[n, input]` → `[n, latent]`.
+    pub fn forward(&self, x: Tensor<2>, mode: Mode) -> Tensor<2> {
+        let hidden = self.hidden.forward(x, mode);
+        match (&self.latent_block, &self.latent_linear) {
+            (Some(block), _) => block.forward(hidden, mode),
+            (None, Some(linear)) => linear.forward(hidden),
+            (None, None) => hidden,
+        }
+    }
+}
+
+/// Decoder half: `latent → Blk(hidden) × layers → Dense(input)`, linear output (spec §1.6).
+#[derive(Module, Debug)]
+pub struct Decoder {
+    /// The hidden blocks.
+    pub hidden: BlkStack,
+    /// The linear output layer.
+    pub output: Linear,
+}
+
+impl Decoder {
+    /// A fresh decoder.
+    pub fn new(
+        shape: HalfShape,
+        bn: BatchNormSettings,
+        init: &mut ParamInit,
+        device: &Device,
+    ) -> Self {
+        let widths = stack_widths(
+            shape.latent_dim,
+            shape.hidden_dim,
+            shape.hidden_layers,
+            None,
+        );
+        let hidden = init.blk_stack(&widths, bn, device);
+        let output = init.linear(widths[widths.len() - 1], shape.input_dim, device);
+        Self { hidden, output }
+    }
+
+    /// `[n, latent]` → `[n, input]`.
+    pub fn forward(&self, z: Tensor<2>, mode: Mode) -> Tensor<2> {
+        self.output.forward(self.hidden.forward(z, mode))
+    }
+}
+
+/// Discriminator `x → Blk(hidden) × layers [→ Dense(n_f)] → Dense(1)` returning
+/// `(logit, features)`. Without a feature head (GANomaly, spec §3.7) the features are the last
+/// block's output; with one (Skip-GANomaly, spec §4.6) they are the linear Dense(n_f) output.
+#[derive(Module, Debug)]
+pub struct Discriminator {
+    /// The hidden blocks.
+    pub hidden: BlkStack,
+    /// Optional linear feature layer.
+    pub feature_head: Option<Linear>,
+    /// The Dense(1) logit head (no BatchNorm, no ReLU: spec §3.7, §10.3).
+    pub logit: Linear,
+}
+
+impl Discriminator {
+    /// A fresh discriminator; `feature_dim = Some(n_f)` adds the linear feature layer.
+    pub fn new(
+        input_dim: usize,
+        hidden_dim: usize,
+        hidden_layers: usize,
+        feature_dim: Option<usize>,
+        bn: BatchNormSettings,
+        init: &mut ParamInit,
+        device: &Device,
+    ) -> Self {
+        let widths = stack_widths(input_dim, hidden_dim, hidden_layers, None);
+        let hidden = init.blk_stack(&widths, bn, device);
+        let last = widths[widths.len() - 1];
+        let feature_head = feature_dim.map(|n_f| init.linear(last, n_f, device));
+        let logit = init.linear(feature_dim.unwrap_or(last), 1, device);
+        Self {
+            hidden,
+            feature_head,
+            logit,
+        }
+    }
+
+    /// `[n, input]` → (`[n, 1]` logits, `[n, features]`).
+    pub fn forward(&self, x: Tensor<2>, mode: Mode) -> (Tensor<2>, Tensor<2>) {
+        let hidden = self.hidden.forward(x, mode);
+        let features = match &self.feature_head {
+            Some(head) => head.forward(hidden),
+            None => hidden,
+        };
+        (self.logit.forward(features.clone()), features)
+    }
+}
+
+/// EGBAD's D(z, x) (spec §5.5, after the KDD discriminator of §5.1): x- and z-branches
+/// Dense + LeakyReLU + Dropout, concatenated `[x, z]`, a joint Dense + LeakyReLU + Dropout
+/// layer (the features f_D), then Dense(1) logits.
+#[derive(Module, Debug)]
+pub struct BiganDiscriminator {
+    /// x-branch Dense(input → d_hidden).
+    pub x_branch: Linear,
+    /// z-branch Dense(latent → d_hidden).
+    pub z_branch: Linear,
+    /// Joint Dense(2·d_hidden → d_hidden).
+    pub joint: Linear,
+    /// Dense(1) logits.
+    pub logit: Linear,
+    /// LeakyReLU slope (0.1).
+    pub slope: f64,
+    /// Dropout rate (0.2).
+    pub dropout: f64,
+}
+
+impl BiganDiscriminator {
+    /// A fresh discriminator.
+    pub fn new(
+        input_dim: usize,
+        latent_dim: usize,
+        d_hidden: usize,
+        slope: f64,
+        dropout: f64,
+        init: &mut ParamInit,
+        device: &Device,
+    ) -> Self {
+        Self {
+            x_branch: init.linear(input_dim, d_hidden, device),
+            z_branch: init.linear(latent_dim, d_hidden, device),
+            joint: init.linear(2 * d_hidden, d_hidden, device),
+            logit: init.linear(d_hidden, 1, device),
+            slope,
+            dropout,
+        }
+    }
+
+    /// (`[n, 1]` logits, `[n, d_hidden]` features) of the pair (z, x). Dropout is applied in the
+    /// training modes with masks drawn from `noise`; in inference mode `noise` is unused.
+    pub fn forward(
+        &self,
+        z: Tensor<2>,
+        x: Tensor<2>,
+        mode: Mode,
+        noise: &mut Noise,
+    ) -> (Tensor<2>, Tensor<2>) {
+        let x_part = self.activate(self.x_branch.forward(x), mode, noise);
+        let z_part = self.activate(self.z_branch.forward(z), mode, noise);
+        let joint = Tensor::cat(vec![x_part, z_part], 1);
+        let features = self.activate(self.joint.forward(joint), mode, noise);
+        (self.logit.forward(features.clone()), features)
+    }
+
+    fn activate(&self, h: Tensor<2>, mode: Mode, noise: &mut Noise) -> Tensor<2> {
+        let h = leaky_relu(h, self.slope);
+        if !mode.is_training() || self.dropout == 0.0 {
+            return h;
+        }
+        let [rows, cols] = h.dims();
+        let mask = noise.dropout_mask(rows, cols, self.dropout, &h.device());
+        h.mul(mask)
+    }
+}

@@ -1,0 +1,363 @@
+//! The step-wise trainer: one detector step per call, so a browser can interleave training with
+//! drawing, and a native CLI can simply loop.
+
+use burn::tensor::{Device, Tensor};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::batches::EpochOrder;
+use super::cancel::CancelToken;
+use super::losses::{read_losses, read_losses_async};
+use super::progress::{Progress, RunClock};
+use super::scoring::{mean_score, to_tensor};
+use super::{TrainConfig, TrainError, TrainingData};
+use crate::features::Vectors;
+use crate::models::{Detector, StepLosses};
+
+/// Smallest batch BatchNorm can train on (the batch variance of one vector is zero).
+pub const MIN_BATCH: usize = 2;
+
+/// What the step just taken requires before it can be reported.
+struct StepDone {
+    /// The step's losses, still on the device, when they are due to be read.
+    losses_to_read: Option<StepLosses>,
+    /// True when the step closed an epoch (validation is due).
+    epoch_end: bool,
+}
+
+/// Trains one detector on one set of vectors, one step per [`Trainer::step`] call.
+pub struct Trainer {
+    pub(super) detector: Box<dyn Detector>,
+    pub(super) data: TrainingData,
+    pub(super) config: TrainConfig,
+    pub(super) device: Device,
+    rng: ChaCha8Rng,
+    order: Option<EpochOrder>,
+    pub(super) steps_per_epoch: usize,
+    pub(super) epochs_done: usize,
+    step_in_epoch: usize,
+    pub(super) steps_done: usize,
+    vectors_done: usize,
+    pub(super) last_losses: Vec<(String, f32)>,
+    losses_step: usize,
+    pub(super) validation_losses: Vec<f64>,
+    pub(super) validation_scores: Option<Vec<f32>>,
+    pending_validation: Option<f64>,
+    cancel: CancelToken,
+    diverged: Option<Divergence>,
+    pub(super) clock: RunClock,
+}
+
+/// The first non-finite loss of a diverged run.
+#[derive(Debug, Clone)]
+struct Divergence {
+    network: String,
+    step: usize,
+    value: f32,
+}
+
+impl Trainer {
+    /// Prepares a run: concatenates `clips` in the given (file-sorted) order, holds out the last
+    /// `config.validation_split` of the vectors (spec §1.6, §10.11) and checks that the data fit
+    /// the detector. The detector must have been built with any learning-rate override already
+    /// applied ([`TrainConfig::apply_to`]). Batches are created on the detector's device.
+    pub fn new(
+        detector: Box<dyn Detector>,
+        clips: Vec<Vectors>,
+        config: TrainConfig,
+    ) -> Result<Self, TrainError> {
+        config.check(detector.as_ref())?;
+        let data = TrainingData::from_clips(clips, config.validation_split)?;
+        let expected = detector.config().input_dim();
+        if data.dim() != expected {
+            return Err(TrainError::DimensionMismatch {
+                model: detector.kind(),
+                data: data.dim(),
+                expected,
+            });
+        }
+        if data.train_len() < MIN_BATCH {
+            return Err(TrainError::TooFewVectors {
+                available: data.train_len(),
+                held_out: data.validation_len(),
+                needed: MIN_BATCH,
+            });
+        }
+        let steps_per_epoch =
+            super::batches::batch_ranges(data.train_len(), config.batch_size).len();
+        let device = detector.device();
+        Ok(Self {
+            detector,
+            data,
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            config,
+            device,
+            order: None,
+            steps_per_epoch,
+            epochs_done: 0,
+            step_in_epoch: 0,
+            steps_done: 0,
+            vectors_done: 0,
+            last_losses: Vec::new(),
+            losses_step: 0,
+            validation_losses: Vec::new(),
+            validation_scores: None,
+            pending_validation: None,
+            cancel: CancelToken::new(),
+            diverged: None,
+            clock: RunClock::default(),
+        })
+    }
+
+    /// A handle that cancels this run from elsewhere (a button, a signal handler).
+    pub fn cancel_token(&self) -> CancelToken {
+        self.cancel.clone()
+    }
+
+    /// The training data (split, clip boundaries).
+    pub fn data(&self) -> &TrainingData {
+        &self.data
+    }
+
+    /// The training configuration.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The detector being trained.
+    pub fn detector(&self) -> &dyn Detector {
+        self.detector.as_ref()
+    }
+
+    /// Steps (batches) per epoch.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.steps_per_epoch
+    }
+
+    /// Steps of the whole run.
+    pub fn total_steps(&self) -> usize {
+        self.steps_per_epoch * self.config.epochs
+    }
+
+    /// True when every epoch is done.
+    pub fn is_finished(&self) -> bool {
+        self.epochs_done >= self.config.epochs
+    }
+
+    /// Mean held-out score at the end of each finished epoch (empty without validation data).
+    pub fn validation_losses(&self) -> &[f64] {
+        &self.validation_losses
+    }
+
+    /// Advances by exactly one detector step, reading the losses when due (every
+    /// `loss_read_every` steps and at each epoch end) and validating at each epoch end, with
+    /// synchronous reads. `Ok(None)` once all epochs are done.
+    pub fn step(&mut self) -> Result<Option<Progress>, TrainError> {
+        let Some(done) = self.train_one_step()? else {
+            return Ok(None);
+        };
+        if let Some(losses) = done.losses_to_read {
+            let values = read_losses(losses)?;
+            self.accept_losses(values)?;
+        }
+        if done.epoch_end {
+            let scores = self.score_validation()?;
+            self.accept_validation(scores);
+        }
+        Ok(Some(self.progress()))
+    }
+
+    /// [`Trainer::step`] with asynchronous reads (`into_data_async`): the form to use in the
+    /// browser, where synchronous reads panic on WebGPU. Awaiting the read also yields to the
+    /// event loop.
+    pub async fn step_async(&mut self) -> Result<Option<Progress>, TrainError> {
+        let Some(done) = self.train_one_step()? else {
+            return Ok(None);
+        };
+        if let Some(losses) = done.losses_to_read {
+            let values = read_losses_async(losses).await?;
+            self.accept_losses(values)?;
+        }
+        if done.epoch_end {
+            let scores = self.score_validation_async().await?;
+            self.accept_validation(scores);
+        }
+        Ok(Some(self.progress()))
+    }
+
+    /// Runs every remaining step with synchronous reads, calling `on_progress` after each, then
+    /// summarises the run (see [`Trainer::summary`]).
+    pub fn run_to_end(
+        &mut self,
+        mut on_progress: impl FnMut(&Progress),
+    ) -> Result<super::TrainedSummary, TrainError> {
+        while let Some(progress) = self.step()? {
+            on_progress(&progress);
+        }
+        self.summary()
+    }
+
+    /// The error of a diverged run, if it diverged.
+    fn divergence(&self) -> Result<(), TrainError> {
+        match &self.diverged {
+            None => Ok(()),
+            Some(d) => Err(TrainError::Diverged {
+                model: self.detector.kind(),
+                network: d.network.clone(),
+                step: d.step,
+                value: d.value,
+            }),
+        }
+    }
+
+    /// Refuses to go on after a divergence or a cancellation.
+    fn check_running(&self) -> Result<(), TrainError> {
+        self.divergence()?;
+        if self.cancel.is_cancelled() {
+            return Err(TrainError::Cancelled {
+                epoch: self.epochs_done + 1,
+                steps: self.steps_done,
+            });
+        }
+        Ok(())
+    }
+
+    /// Errors when the run cannot yield a model: diverged, cancelled or not finished. A
+    /// cancellation that arrives after the last step changes nothing.
+    pub(super) fn check_complete(&self) -> Result<(), TrainError> {
+        self.divergence()?;
+        if self.is_finished() {
+            return Ok(());
+        }
+        self.check_running()?;
+        Err(TrainError::Unfinished {
+            epochs_done: self.epochs_done,
+            epochs: self.config.epochs,
+        })
+    }
+
+    /// The device-side part of a step: batch gathering and the detector's update. `None` once
+    /// the run is finished.
+    fn train_one_step(&mut self) -> Result<Option<StepDone>, TrainError> {
+        self.divergence()?;
+        if self.is_finished() {
+            return Ok(None);
+        }
+        self.check_running()?;
+        self.clock.start();
+        let batches = self.next_batches();
+        let batch_len = batches.first().map_or(0, |b| b.dims()[0]);
+        let losses = self.detector.train_step(&batches)?;
+        self.step_in_epoch += 1;
+        self.steps_done += 1;
+        self.vectors_done += batch_len;
+        let epoch_end = self.step_in_epoch == self.steps_per_epoch;
+        let read_due = epoch_end
+            || self
+                .steps_done
+                .is_multiple_of(self.config.loss_read_every.max(1));
+        if epoch_end {
+            self.order = None;
+            self.step_in_epoch = 0;
+            self.epochs_done += 1;
+        }
+        Ok(Some(StepDone {
+            losses_to_read: read_due.then_some(losses),
+            epoch_end,
+        }))
+    }
+
+    /// The batches of the next step, one per stream the detector asks for, drawing a fresh
+    /// epoch order at the start of each epoch.
+    fn next_batches(&mut self) -> Vec<Tensor<2>> {
+        let streams = self.detector.batches_per_step();
+        let (train_len, batch_size) = (self.data.train_len(), self.config.batch_size);
+        let rng = &mut self.rng;
+        let order = self
+            .order
+            .get_or_insert_with(|| EpochOrder::draw(train_len, batch_size, streams, rng));
+        order
+            .batch(self.step_in_epoch)
+            .into_iter()
+            .map(|indices| to_tensor(self.data.gather(indices), self.data.dim(), &self.device))
+            .collect()
+    }
+
+    /// Checks read losses for NaN/Inf, then passes them to the detector.
+    fn accept_losses(&mut self, values: Vec<(String, f32)>) -> Result<(), TrainError> {
+        if let Some((network, value)) = values.iter().find(|(_, v)| !v.is_finite()) {
+            self.diverged = Some(Divergence {
+                network: network.clone(),
+                step: self.steps_done,
+                value: *value,
+            });
+            return self.divergence();
+        }
+        self.detector.on_losses_read(&values);
+        self.last_losses = values;
+        self.losses_step = self.steps_done;
+        Ok(())
+    }
+
+    /// The held-out vectors, row-major.
+    fn validation_rows(&self) -> &[f32] {
+        self.data.rows(self.data.train_len()..self.data.len())
+    }
+
+    /// Per-vector scores of the held-out vectors (synchronous reads).
+    fn score_validation(&self) -> Result<Vec<f32>, TrainError> {
+        super::scoring::score_rows(
+            self.detector.as_ref(),
+            self.validation_rows(),
+            self.data.dim(),
+            self.config.score_chunk,
+        )
+    }
+
+    /// Per-vector scores of the held-out vectors (asynchronous reads).
+    async fn score_validation_async(&self) -> Result<Vec<f32>, TrainError> {
+        let (rows, dim, chunk) = (
+            self.validation_rows(),
+            self.data.dim(),
+            self.config.score_chunk,
+        );
+        super::scoring::score_rows_async(self.detector.as_ref(), rows, dim, chunk).await
+    }
+
+    /// Records an epoch's validation scores and their mean.
+    fn accept_validation(&mut self, scores: Vec<f32>) {
+        self.pending_validation = mean_score(&scores);
+        if let Some(loss) = self.pending_validation {
+            self.validation_losses.push(loss);
+        }
+        self.validation_scores = Some(scores);
+    }
+
+    /// The report of the step just taken.
+    fn progress(&mut self) -> Progress {
+        let step_in_epoch = if self.step_in_epoch == 0 {
+            self.steps_per_epoch
+        } else {
+            self.step_in_epoch
+        };
+        let epoch = if self.step_in_epoch == 0 {
+            self.epochs_done
+        } else {
+            self.epochs_done + 1
+        };
+        Progress {
+            epoch,
+            epochs: self.config.epochs,
+            step_in_epoch,
+            steps_per_epoch: self.steps_per_epoch,
+            step: self.steps_done,
+            total_steps: self.total_steps(),
+            losses: self.last_losses.clone(),
+            losses_step: self.losses_step,
+            vectors_per_second: self.clock.rate(self.vectors_done),
+            elapsed_seconds: self.clock.elapsed_seconds(),
+            eta_seconds: self.clock.eta_seconds(self.steps_done, self.total_steps()),
+            validation_loss: self.pending_validation.take(),
+        }
+    }
+}
