@@ -332,6 +332,10 @@ fn nonsense_configs_are_rejected() {
             ..base.clone()
         },
         FeatureConfig {
+            n_fft: 1023,
+            ..base.clone()
+        },
+        FeatureConfig {
             hop_length: 0,
             ..base.clone()
         },

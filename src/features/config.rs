@@ -65,7 +65,8 @@ impl FeatureConfig {
         (self.frames.saturating_sub(1) * self.hop_length).max(1)
     }
 
-    /// Checks that every parameter makes sense: positive sizes and rate, a finite positive power,
+    /// Checks that every parameter makes sense: positive sizes and rate, an even n_fft (so that
+    /// 1 + ⌊len/hop⌋ frames fit the padded signal), a finite positive power,
     /// 0 ≤ fmin < fmax ≤ sample_rate/2.
     pub fn validate(&self) -> Result<(), FeatureError> {
         let invalid = |why: String| Err(FeatureError::InvalidConfig(why));
@@ -73,9 +74,9 @@ impl FeatureConfig {
         if self.sample_rate == 0 {
             return invalid("sample_rate must be positive".into());
         }
-        if !(2..=MAX_N_FFT).contains(&self.n_fft) {
+        if !(2..=MAX_N_FFT).contains(&self.n_fft) || !self.n_fft.is_multiple_of(2) {
             return invalid(format!(
-                "n_fft = {} must be between 2 and {MAX_N_FFT}",
+                "n_fft = {} must be even and between 2 and {MAX_N_FFT}",
                 self.n_fft
             ));
         }

@@ -94,6 +94,8 @@ pub enum FeatureError {
 }
 
 /// Computes features; holds the FFT plan, window, mel bank and scratch buffers (plan once, reuse).
+/// Cloning is cheap enough to give each worker thread its own extractor.
+#[derive(Clone)]
 pub struct FeatureExtractor {
     config: FeatureConfig,
     spectrum: PowerSpectrum,
@@ -213,6 +215,14 @@ impl FeatureExtractor {
 
 /// Frames per tile of the blocked transpose: keeps reads and writes within a few cache lines.
 const TRANSPOSE_TILE: usize = 16;
+
+impl std::fmt::Debug for FeatureExtractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeatureExtractor")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
 
 /// Transposes a row-major `rows × cols` matrix, tile by tile.
 fn transpose(data: &[f32], rows: usize, cols: usize) -> Vec<f32> {

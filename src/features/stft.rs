@@ -55,6 +55,7 @@ pub fn reflect_pad(samples: &[f32], pad: usize, out: &mut Vec<f32>) {
 
 /// Windowed real FFT of one frame into a power spectrum, with the plan, the window and every
 /// buffer allocated once (spec §1.3 steps 1-2). The arithmetic is f64, like numpy's FFT.
+#[derive(Clone)]
 pub struct PowerSpectrum {
     window: Vec<f64>,
     fft: Arc<dyn RealToComplex<f64>>,
