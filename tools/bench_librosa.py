@@ -6,6 +6,7 @@ Usage (needs numpy and librosa; soundfile only for WAV files):
     python3 tools/bench_librosa.py                 # synthetic 10-s clips, like benches/features.rs
     python3 tools/bench_librosa.py a.wav b.wav ... # real 16-kHz mono clips
     python3 tools/bench_librosa.py --repeats 20
+    python3 tools/bench_librosa.py --float64-bank  # mel matrix and product in float64, as librosa 0.6
 
 Everything runs in one process; the first pass warms librosa up (imports, caches, the mel
 matrix) and is not timed. It prints the mean and the best milliseconds per clip over the
@@ -23,10 +24,10 @@ SR = 16000
 EPS = sys.float_info.epsilon
 
 
-def log_mel(y):
+def log_mel(y, dtype=np.float32):
     M = librosa.feature.melspectrogram(
         y=y, sr=SR, n_fft=1024, hop_length=512, n_mels=128, power=2.0,
-        center=True, pad_mode="reflect",
+        center=True, pad_mode="reflect", dtype=dtype,
     )
     return 10.0 * np.log10(M + EPS)
 
@@ -55,18 +56,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wavs", nargs="*", help="16-kHz mono WAV files (default: synthetic clips)")
     parser.add_argument("--repeats", type=int, default=10, help="timed passes over the clips")
+    parser.add_argument("--float64-bank", action="store_true",
+                        help="build the mel matrix in float64 (librosa 0.6 did; >= 0.10 uses float32)")
     args = parser.parse_args()
+    dtype = np.float64 if args.float64_bank else np.float32
     clips = wav_clips(args.wavs) if args.wavs else synthetic_clips(5)
     for y in clips:  # warm-up
-        log_mel(y)
+        log_mel(y, dtype)
     per_clip = []
     for _ in range(args.repeats):
         for y in clips:
             start = time.perf_counter()
-            log_mel(y)
+            log_mel(y, dtype)
             per_clip.append((time.perf_counter() - start) * 1e3)
     seconds = np.mean([len(y) / SR for y in clips])
-    print(f"librosa {librosa.__version__}: {len(per_clip)} clips of {seconds:.2f} s, "
+    bank = "float64" if args.float64_bank else "float32"
+    print(f"librosa {librosa.__version__} ({bank} mel bank): {len(per_clip)} clips of {seconds:.2f} s, "
           f"mean {np.mean(per_clip):.3f} ms/clip, best {np.min(per_clip):.3f} ms/clip")
 
 
