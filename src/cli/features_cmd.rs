@@ -40,7 +40,7 @@ pub fn run(args: FeaturesArgs) -> Result<()> {
             if args.clips.len() != 1 {
                 bail!("--out takes exactly one clip ({} given); use --out-dir for several", args.clips.len());
             }
-            let mut extractor = FeatureExtractor::new(FeatureConfig::default()).map_err(anyhow::Error::msg)?;
+            let mut extractor = FeatureExtractor::new(FeatureConfig::default());
             write_features(&mut extractor, &args.clips[0], out, &opts, args.logmel)
         }
         (None, Some(dir)) => run_many(&args, dir, &opts),
@@ -60,10 +60,7 @@ fn run_many(args: &FeaturesArgs, dir: &Path, opts: &DecodeOptions) -> Result<()>
             || FeatureExtractor::new(FeatureConfig::default()),
             |extractor, clip| {
                 let out = dir.join(format!("{}.npy", stem(clip)));
-                let result = match extractor {
-                    Ok(extractor) => write_features(extractor, clip, &out, opts, args.logmel),
-                    Err(err) => Err(anyhow::anyhow!("{err}")),
-                };
+                let result = write_features(extractor, clip, &out, opts, args.logmel);
                 bar.inc(1);
                 result.err().map(|err| format!("{err:#}"))
             },
@@ -87,10 +84,10 @@ fn write_features(extractor: &mut FeatureExtractor, clip: &Path, out: &Path, opt
     let decoded = audio::load(clip, opts)?;
     let bytes = if logmel {
         let spec = extractor.log_mel(&decoded.samples);
-        npy::to_npy_f32(&[spec.n_mels, spec.n_frames], &spec.data)
+        npy::to_bytes(&[spec.n_mels, spec.n_frames], &spec.data)?
     } else {
         let vectors = extractor.vectors(&clip.display().to_string(), &decoded.samples)?;
-        npy::to_npy_f32(&[vectors.len(), vectors.dim], &vectors.data)
+        npy::to_bytes(&[vectors.len(), vectors.dim], &vectors.data)?
     };
     std::fs::write(out, bytes).with_context(|| format!("{}: cannot write", out.display()))
 }

@@ -109,14 +109,8 @@ fn is_wav(path: &str) -> bool {
 }
 
 fn print_report(root: &Path, dataset: &Dataset, stats: &AudioStats, rejected: &[Rejected]) {
-    println!("{}: {:?} layout, {} clip(s)", root.display(), dataset.layout, dataset.clips.len());
-    for (machine_type, ids) in &dataset.summary().types {
-        println!("  {machine_type}");
-        for (id, splits) in ids {
-            let parts: Vec<String> = splits.iter().flat_map(|(split, labels)| labels.iter().map(move |(label, n)| format!("{split} {label}: {n}"))).collect();
-            println!("    {id}: {}", parts.join(", "));
-        }
-    }
+    println!("{}", root.display());
+    print!("{}", dataset.summary());
     println!(
         "audio: {} readable clip(s), {:.1} h in all, {:.2}-{:.2} s each",
         stats.readable,

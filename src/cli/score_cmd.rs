@@ -50,10 +50,11 @@ pub fn run(args: ScoreArgs) -> Result<()> {
     let (detector, manifest) = load_file(&args.model, &device.device)?;
     let clips = collect_clips(&args.inputs)?;
     let decode = DecodeOptions { channel: args.channel };
+    let extractor = FeatureExtractor::try_new(manifest.features.clone()).map_err(|e| anyhow::anyhow!("{}: feature settings in the model file: {e}", args.model.display()))?;
     let features: Vec<Result<Vectors, String>> = clips
         .par_iter()
         .map_init(
-            || FeatureExtractor::new(manifest.features.clone()),
+            || extractor.clone(),
             |extractor, path| {
                 let clip = audio::load(path, &decode).map_err(|e| e.to_string())?;
                 extractor.vectors(&path.display().to_string(), &clip.samples).map_err(|e| e.to_string())
