@@ -76,16 +76,23 @@ pub enum FeatureError {
          samples ({min_seconds:.3} s) are needed"
     )]
     TooShort {
+        /// The clip (file name or label).
         name: String,
+        /// Its length in samples.
         samples: usize,
+        /// The fewest samples that give one vector.
         min_samples: usize,
+        /// The same minimum in seconds at the configured rate.
         min_seconds: f64,
     },
     /// A sample is NaN or infinite.
     #[error("{name}: sample {index} is not a finite number ({value})")]
     NonFiniteSample {
+        /// The clip (file name or label).
         name: String,
+        /// Index of the first offending sample.
         index: usize,
+        /// Its value.
         value: f32,
     },
     /// The configuration makes no sense (see [`FeatureConfig::validate`]).

@@ -21,7 +21,12 @@ pub enum NpyError {
     BadMagic,
     /// A format version other than 1.0, 2.0 or 3.0.
     #[error("unsupported NPY format version {major}.{minor}")]
-    Version { major: u8, minor: u8 },
+    Version {
+        /// Major version byte.
+        major: u8,
+        /// Minor version byte.
+        minor: u8,
+    },
     /// The header dictionary could not be understood.
     #[error("malformed NPY header: {0}")]
     Header(String),
@@ -34,13 +39,21 @@ pub enum NpyError {
     /// The number of values does not match the shape.
     #[error("shape {shape:?} holds {expected} values but there are {actual}")]
     ShapeMismatch {
+        /// The declared shape.
         shape: Vec<usize>,
+        /// Values the shape holds.
         expected: usize,
+        /// Values present.
         actual: usize,
     },
     /// The file names the problem's source.
     #[error("{path}: {source}")]
-    InFile { path: String, source: Box<NpyError> },
+    InFile {
+        /// The file.
+        path: String,
+        /// What went wrong in it.
+        source: Box<NpyError>,
+    },
 }
 
 /// An array read from NPY data: its shape and its values in C order.
