@@ -5,6 +5,8 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
+/// AUC and pAUC of a `label,score` CSV, as scikit-learn computes them.
+///
 /// AUC, pAUC (McClish-standardised, as sklearn's `roc_auc_score(max_fpr=p)` and the DCASE
 /// evaluator) and the raw partial area A_p/p of a CSV with header `label,score`
 /// (label 0 = normal, 1 = anomaly; higher score = more anomalous).

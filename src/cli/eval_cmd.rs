@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// Train and evaluate detectors per machine type: AUC/pAUC tables and DCASE result files.
+///
 /// For each machine type and model: train on the type's training clips (all IDs, as the DCASE
 /// baseline), score every test clip, and report per-ID AUC and pAUC and per-type means in the
 /// seed paper's Table 2 layout. Works on the DCASE dev layout and the MIMII layout.

@@ -7,8 +7,10 @@ use clap::Args;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Compute features of one clip (`--out F.npy`) or of many clips (`--out-dir D`, one
-/// `<stem>.npy` per clip, in parallel on every core).
+/// Log-Mel feature vectors of clips as float32 NPY files.
+///
+/// One clip with `--out F.npy`, or many clips with `--out-dir D` (one `<stem>.npy` per clip, in
+/// parallel on every core).
 ///
 /// Output: float32 NPY of shape [n_vectors, 640] (5 stacked frames of 128 log-Mel bins,
 /// frame-major, as the DCASE 2020 baseline), or with `--logmel` the log-Mel spectrogram

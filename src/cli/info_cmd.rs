@@ -8,12 +8,16 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Describe a data set: the layout detected (DCASE dev, DCASE eval, MIMII), machine types, IDs,
-/// clip counts per split and label, durations, sample rates and channel counts, and every file
-/// that cannot be used, with the reason (bad name, unreadable, corrupt, truncated, ...).
+/// Describe a data set directory (or one audio file).
+///
+/// For a directory: the layout detected (DCASE dev, DCASE eval, MIMII), machine types, IDs, clip
+/// counts per split and label, durations, sample rates, channel counts and sample formats, and
+/// every file that cannot be used, with the reason (bad name, unreadable, corrupt, truncated, ...).
+/// For a file: its WAV header, or what is wrong with it.
+/// Exit status 1 when any file is unusable.
 #[derive(Debug, Args)]
 pub struct InfoArgs {
-    /// Data set root directory.
+    /// Data set root directory, or a single WAV file.
     dir: PathBuf,
     /// MIMII layout: normal clips per ID used for training (default: half).
     #[arg(long)]
@@ -52,6 +56,9 @@ impl AudioStats {
 
 /// Run the command.
 pub fn run(args: InfoArgs) -> Result<()> {
+    if args.dir.is_file() {
+        return describe_file(&args.dir, args.json);
+    }
     let opts = DatasetOptions { mimii_train_per_id: args.mimii_train };
     let dataset = Dataset::scan(&args.dir, &opts)?;
     let (stats, unreadable) = probe_clips(&args.dir, &dataset);
@@ -69,6 +76,30 @@ pub fn run(args: InfoArgs) -> Result<()> {
         println!("{report}");
     } else {
         print_report(&args.dir, &dataset, &stats, &rejected);
+    }
+    if !rejected.is_empty() {
+        anyhow::bail!("{}: {} unusable file(s), listed above", args.dir.display(), rejected.len());
+    }
+    Ok(())
+}
+
+/// The header of one WAV file, or its error.
+fn describe_file(path: &Path, json: bool) -> Result<()> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+    let info = probe_wav(&path.display().to_string(), &bytes)?;
+    if json {
+        println!("{}", serde_json::json!({ "file": path.display().to_string(), "audio": info }));
+    } else {
+        println!(
+            "{}: {} Hz, {} channel(s), {}-bit {}, {} frames, {:.3} s",
+            path.display(),
+            info.sample_rate,
+            info.channels,
+            info.bits_per_sample,
+            info.sample_format,
+            info.frames,
+            info.duration_s
+        );
     }
     Ok(())
 }

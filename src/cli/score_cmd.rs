@@ -10,7 +10,9 @@ use clap::Args;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Score clips with a model file written by `sonogan train` or the web page: one anomaly score per
+/// Anomaly score and decision of clips under a trained model file.
+///
+/// Scores clips with a model file written by `sonogan train` or the web page: one anomaly score per
 /// clip (the mean of its per-vector scores) and the decision against the model's stored threshold
 /// (derived from normal clips only). Directories are searched for .wav files recursively.
 #[derive(Debug, Args)]

@@ -5,8 +5,10 @@ use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 
-/// Generate synthetic machine sounds (fan, pump, slider, valve, ...) with subtle faults and
-/// write them as 16-bit 16 kHz WAVs in the DCASE 2020 dev layout:
+/// Write built-in synthetic machine sounds as a DCASE-layout data set.
+///
+/// Generates synthetic machine sounds (fan, pump, slider, valve, ...) with subtle faults and
+/// writes them as 16-bit 16 kHz WAVs in the DCASE 2020 dev layout:
 /// `<out>/<type>/train/normal_id_XX_NNNNNNNN.wav`, `<out>/<type>/test/{normal,anomaly}_id_XX_NNNNNNNN.wav`.
 /// The same seed always gives the same files.
 #[derive(Debug, Args)]

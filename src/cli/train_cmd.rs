@@ -55,7 +55,9 @@ impl TrainingArgs {
     }
 }
 
-/// Train one detector on the training clips (all IDs) of one machine type and save it as a model
+/// Train one detector on one machine type and write a model file.
+///
+/// Trains on the training clips (all IDs) of the machine type and saves a model
 /// file that `sonogan score` and the web page can load. The file holds the weights, the
 /// architecture and hyper-parameters, the feature settings, a summary of the training data and a
 /// default decision threshold derived from normal clips only.
