@@ -123,7 +123,7 @@ impl Ganomaly {
         let fresh = new_discriminator(&self.config, self.noise.next_seed(), &self.device);
         // Merge pending running-statistic updates first so they cannot overwrite the reset.
         let _ = self.discriminator.valid();
-        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh);
+        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh.valid());
         self.d_resets += 1;
     }
 }

@@ -141,7 +141,7 @@ impl SkipGanomaly {
     pub fn reinitialise_discriminator(&mut self) {
         let fresh = new_discriminator(&self.config, self.noise.next_seed(), &self.device);
         let _ = self.discriminator.valid();
-        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh);
+        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh.valid());
         self.d_resets += 1;
     }
 }
