@@ -6,146 +6,14 @@
 //! manifold. Offsets are dB-like (around −30) or, for the GAN tests, around 0 as after the
 //! optional per-dimension standardisation (spec §10.12), so that brief training suffices.
 
-use burn::tensor::{Device, Tensor, TensorData};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Normal, StandardNormal};
+mod models_support;
+
+use burn::tensor::Tensor;
+use models_support::{Manifold, auc, build, device, read, small_config, snapshot, train};
+use sonogan::device::{DeviceChoice, DeviceError, select_device};
 use sonogan::models::{
-    AeConfig, Detector, EgbadConfig, GanomalyConfig, ModelConfig, ModelError, ModelKind,
-    SkipGanomalyConfig, new_detector,
+    AdamSettings, AeConfig, Detector, EgbadConfig, ModelConfig, ModelError, ModelKind, new_detector,
 };
-
-fn device() -> Device {
-    Device::flex()
-}
-
-/// A random affine subspace `mean + basis·h + noise` in `dim` dimensions.
-struct Manifold {
-    mean: Vec<f32>,
-    basis: Vec<Vec<f32>>,
-    noise: f32,
-}
-
-impl Manifold {
-    /// A dB-like manifold (offsets around −30 dB).
-    fn new(dim: usize, rank: usize, seed: u64) -> Self {
-        Self::with_offset(dim, rank, seed, -30.0, 6.0)
-    }
-
-    /// Offsets drawn from N(offset_mean, offset_std²).
-    fn with_offset(dim: usize, rank: usize, seed: u64, offset_mean: f32, offset_std: f32) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let offset = Normal::new(offset_mean, offset_std).unwrap();
-        let loading = Normal::new(0.0f32, 2.0).unwrap();
-        Self {
-            mean: (0..dim).map(|_| offset.sample(&mut rng)).collect(),
-            basis: (0..rank)
-                .map(|_| (0..dim).map(|_| loading.sample(&mut rng)).collect())
-                .collect(),
-            noise: 0.3,
-        }
-    }
-
-    /// The same offset, a different random basis: vectors off `self`'s subspace.
-    fn sibling(&self, seed: u64) -> Self {
-        let other = Manifold::new(self.mean.len(), self.basis.len(), seed);
-        Self {
-            mean: self.mean.clone(),
-            ..other
-        }
-    }
-
-    fn sample(&self, rows: usize, seed: u64) -> Vec<f32> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut values = Vec::with_capacity(rows * self.mean.len());
-        for _ in 0..rows {
-            let factors: Vec<f32> = self
-                .basis
-                .iter()
-                .map(|_| StandardNormal.sample(&mut rng))
-                .collect();
-            for (d, mean) in self.mean.iter().enumerate() {
-                let structured: f32 = self.basis.iter().zip(&factors).map(|(b, h)| b[d] * h).sum();
-                let noise: f32 = StandardNormal.sample(&mut rng);
-                values.push(mean + structured + self.noise * noise);
-            }
-        }
-        values
-    }
-
-    fn tensor(&self, rows: usize, seed: u64) -> Tensor<2> {
-        let data = TensorData::new(self.sample(rows, seed), [rows, self.mean.len()]);
-        Tensor::from_data(data, &device())
-    }
-}
-
-fn read(tensor: Tensor<1>) -> Vec<f32> {
-    tensor.into_data().try_to_vec::<f32>().unwrap()
-}
-
-/// AUC by direct pair counting (ties count ½): P(score(anomaly) > score(normal)).
-fn auc(normal: &[f32], anomalous: &[f32]) -> f64 {
-    let mut wins = 0.0;
-    for a in anomalous {
-        for n in normal {
-            wins += match a.partial_cmp(n) {
-                Some(std::cmp::Ordering::Greater) => 1.0,
-                Some(std::cmp::Ordering::Equal) => 0.5,
-                _ => 0.0,
-            };
-        }
-    }
-    wins / (normal.len() * anomalous.len()) as f64
-}
-
-/// Small but structurally complete configurations, so each test runs in seconds.
-fn small_config(kind: ModelKind, input_dim: usize) -> ModelConfig {
-    match kind {
-        ModelKind::Ae => ModelConfig::Ae(AeConfig {
-            input_dim,
-            hidden_dim: 32,
-            ..AeConfig::default()
-        }),
-        ModelKind::Ganomaly => ModelConfig::Ganomaly(GanomalyConfig {
-            input_dim,
-            hidden_dim: 32,
-            ..GanomalyConfig::default()
-        }),
-        ModelKind::SkipGanomaly => ModelConfig::SkipGanomaly(SkipGanomalyConfig {
-            input_dim,
-            hidden_dim: 32,
-            ..SkipGanomalyConfig::default()
-        }),
-        ModelKind::Egbad => ModelConfig::Egbad(EgbadConfig {
-            input_dim,
-            hidden_dim: 32,
-            d_hidden_dim: 32,
-            ..EgbadConfig::default()
-        }),
-    }
-}
-
-fn build(config: &ModelConfig, seed: u64) -> Box<dyn Detector> {
-    new_detector(config, &device(), seed).unwrap()
-}
-
-/// Runs `steps` training steps on batches drawn from `manifold`; returns the headline losses.
-fn train(model: &mut dyn Detector, manifold: &Manifold, steps: usize, rows: usize) -> Vec<f32> {
-    (0..steps)
-        .map(|step| {
-            let batches: Vec<Tensor<2>> = (0..model.batches_per_step())
-                .map(|b| manifold.tensor(rows, 1000 + (step * 7 + b) as u64))
-                .collect();
-            let losses = model.train_step(&batches).unwrap();
-            let values: Vec<(String, f32)> = losses
-                .into_iter()
-                .map(|(name, tensor)| (name, tensor.into_scalar::<f32>()))
-                .collect();
-            model.on_losses_read(&values);
-            values[0].1
-        })
-        .collect()
-}
 
 #[test]
 fn kinds_and_configs_use_the_documented_serde_names() {
@@ -276,15 +144,6 @@ const GANS: [ModelKind; 3] = [
     ModelKind::SkipGanomaly,
     ModelKind::Egbad,
 ];
-
-/// Snapshots of every network's trainable parameters.
-fn snapshot(model: &dyn Detector) -> Vec<(String, Vec<f32>)> {
-    model
-        .network_names()
-        .iter()
-        .map(|name| (name.to_string(), model.parameter_values(name).unwrap()))
-        .collect()
-}
 
 #[test]
 fn each_gan_update_changes_only_its_own_networks() {
@@ -476,7 +335,7 @@ fn brief_training(kind: ModelKind) -> (ModelConfig, usize) {
                 ema_decay: 0.95,
                 ..c
             };
-            let adam = sonogan::models::AdamSettings { lr: 5e-4, ..c.adam };
+            let adam = AdamSettings { lr: 5e-4, ..c.adam };
             (ModelConfig::Egbad(EgbadConfig { adam, ..c }), 800)
         }
         other => (other, 400),
@@ -505,5 +364,32 @@ fn brief_training_makes_every_gan_rank_off_manifold_vectors_higher() {
             trained > untrained + 0.1 && trained > 0.7,
             "{kind}: {untrained} → {trained}"
         );
+    }
+}
+
+#[test]
+fn device_names_parse_and_missing_backends_explain_the_feature() {
+    for choice in DeviceChoice::ALL {
+        assert_eq!(choice.name().parse::<DeviceChoice>().unwrap(), choice);
+    }
+    assert!(matches!(
+        "tpu".parse::<DeviceChoice>(),
+        Err(DeviceError::Unknown(_))
+    ));
+    let cpu = select_device(DeviceChoice::Cpu).unwrap();
+    let model = new_detector(&small_config(ModelKind::Ae, 8), &cpu.device, 0).unwrap();
+    assert_eq!(model.device(), cpu.device);
+    // `auto` always yields a working device (a GPU when one initialises, else the CPU).
+    let auto = select_device(DeviceChoice::Auto).unwrap();
+    assert!(!auto.description.is_empty());
+    #[cfg(not(feature = "vulkan"))]
+    {
+        let error = select_device(DeviceChoice::Vulkan).unwrap_err().to_string();
+        assert!(error.contains("--features vulkan"), "{error}");
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        let error = select_device(DeviceChoice::Cuda).unwrap_err().to_string();
+        assert!(error.contains("--features cuda"), "{error}");
     }
 }

@@ -26,6 +26,7 @@ mod ema;
 pub mod ganomaly;
 pub mod nets;
 mod optim;
+mod settings;
 pub mod skip_ganomaly;
 mod weights;
 
@@ -35,10 +36,8 @@ use std::str::FromStr;
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-pub use config::{
-    AdamFlavour, AdamSettings, AeConfig, BatchNormSettings, EgbadConfig, GanomalyConfig,
-    InitScheme, ModelConfig, SkipGanomalyConfig,
-};
+pub use config::{AeConfig, EgbadConfig, GanomalyConfig, ModelConfig, SkipGanomalyConfig};
+pub use settings::{AdamFlavour, AdamSettings, BatchNormSettings, InitScheme};
 pub use weights::WeightSnapshot;
 
 /// Which of the four detectors a model is. Serialised as `"ae"`, `"ganomaly"`,
