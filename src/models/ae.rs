@@ -110,7 +110,7 @@ impl Detector for Autoencoder {
                 got: batches.len(),
             });
         };
-        check_input(batch, self.config.input_dim, 2)?;
+        check_input(batch, self.config.input_dim, 1)?;
         let x = training_input(batch, &self.plain);
         let reconstruction = self.net.forward(x.clone(), Mode::Train);
         let loss = l2_mean(reconstruction, x);

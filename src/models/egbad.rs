@@ -210,8 +210,8 @@ impl Detector for Egbad {
                 got: batches.len(),
             });
         };
-        check_input(first, self.config.input_dim, 2)?;
-        check_input(second, self.config.input_dim, 2)?;
+        check_input(first, self.config.input_dim, 1)?;
+        check_input(second, self.config.input_dim, 1)?;
         let loss_d = self.discriminator_step(training_input(first, &self.plain));
         observer("D", self);
         let (loss_g, loss_e) = self.generator_encoder_step(training_input(second, &self.plain));

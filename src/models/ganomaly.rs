@@ -164,7 +164,7 @@ impl Detector for Ganomaly {
                 got: batches.len(),
             });
         };
-        check_input(batch, self.config.input_dim, 2)?;
+        check_input(batch, self.config.input_dim, 1)?;
         let c = &self.config;
         let x = training_input(batch, &self.plain);
 

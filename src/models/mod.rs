@@ -194,9 +194,11 @@ pub trait Detector: Send {
     /// The networks that have their own optimiser, e.g. `["G", "D"]` or `["G", "D", "E"]`.
     fn network_names(&self) -> &'static [&'static str];
 
-    /// One training iteration on `batches` (exactly [`Detector::batches_per_step`] of them),
-    /// calling `observer` after each network update (used by tests to check that an update
-    /// touches only its own network). No host reads happen here.
+    /// One training iteration on `batches` (exactly [`Detector::batches_per_step`] of them,
+    /// each with at least one row; a one-row batch is accepted like Keras' last partial batch,
+    /// though BatchNorm then sees zero variance), calling `observer` after each network update
+    /// (used by tests to check that an update touches only its own network). No host reads
+    /// happen here.
     fn train_step_observed(
         &mut self,
         batches: &[Tensor<2>],

@@ -184,7 +184,7 @@ impl Detector for SkipGanomaly {
                 got: batches.len(),
             });
         };
-        check_input(batch, self.config.input_dim, 2)?;
+        check_input(batch, self.config.input_dim, 1)?;
         let c = self.config.clone();
         let x = training_input(batch, &self.plain);
 
