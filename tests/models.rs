@@ -9,7 +9,9 @@
 mod models_support;
 
 use burn::tensor::Tensor;
-use models_support::{Manifold, auc, build, device, read, small_config, snapshot, train};
+use models_support::{
+    Manifold, auc, build, device, read, small_config, snapshot, step_batches, train,
+};
 use sonogan::device::{DeviceChoice, DeviceError, select_device};
 use sonogan::models::{
     AdamSettings, AeConfig, Detector, EgbadConfig, ModelConfig, ModelError, ModelKind, new_detector,
@@ -402,5 +404,37 @@ fn device_names_parse_and_missing_backends_explain_the_feature() {
     {
         let error = select_device(DeviceChoice::Cuda).unwrap_err().to_string();
         assert!(error.contains("--features cuda"), "{error}");
+    }
+}
+
+#[test]
+fn training_steps_on_different_threads_match_a_single_thread() {
+    let manifold = Manifold::new(48, 3, 91);
+    let probe = manifold.tensor(8, 3);
+    for kind in ModelKind::ALL {
+        let config = small_config(kind, 48);
+        let mut one_thread = build(&config, 2);
+        train(one_thread.as_mut(), &manifold, 2, 32);
+
+        let mut hopping = build(&config, 2);
+        train(hopping.as_mut(), &manifold, 1, 32);
+        let manifold = &manifold;
+        let mut hopping = std::thread::scope(|scope| {
+            scope
+                .spawn(move || {
+                    let batches = step_batches(hopping.as_ref(), manifold, 1, 32);
+                    hopping.train_step(&batches).unwrap();
+                    hopping
+                })
+                .join()
+                .unwrap()
+        });
+        let expected = read(one_thread.score(probe.clone()).unwrap());
+        assert_eq!(
+            read(hopping.score(probe.clone()).unwrap()),
+            expected,
+            "{kind}"
+        );
+        hopping.on_losses_read(&[]);
     }
 }

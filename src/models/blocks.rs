@@ -250,6 +250,14 @@ impl BatchNorm {
     }
 }
 
+/// Folds the pending running-statistic updates of every BatchNorm in `module` into their
+/// stored values. burn's `RunningState` keeps one pending update per thread and *averages*
+/// them when merging, so merging after every training step keeps the statistics exact even
+/// when successive steps run on different threads.
+pub fn merge_running_statistics<M: Module>(module: &M) {
+    let _ = module.valid();
+}
+
 /// `Blk(n)`: Dense(n) → BatchNorm → ReLU, the baseline block (spec §1.6).
 #[derive(Module, Debug)]
 pub struct Blk {

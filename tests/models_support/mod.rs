@@ -130,13 +130,23 @@ pub fn build(config: &ModelConfig, seed: u64) -> Box<dyn Detector> {
     new_detector(config, &device(), seed).unwrap()
 }
 
+/// The batches [`train`] uses at step `step` (a fixed function of the step index).
+pub fn step_batches(
+    model: &dyn Detector,
+    manifold: &Manifold,
+    step: usize,
+    rows: usize,
+) -> Vec<Tensor<2>> {
+    (0..model.batches_per_step())
+        .map(|b| manifold.tensor(rows, 1000 + (step * 7 + b) as u64))
+        .collect()
+}
+
 /// Runs `steps` training steps on batches drawn from `manifold`; returns the headline losses.
 pub fn train(model: &mut dyn Detector, manifold: &Manifold, steps: usize, rows: usize) -> Vec<f32> {
     (0..steps)
         .map(|step| {
-            let batches: Vec<Tensor<2>> = (0..model.batches_per_step())
-                .map(|b| manifold.tensor(rows, 1000 + (step * 7 + b) as u64))
-                .collect();
+            let batches = step_batches(model, manifold, step, rows);
             let losses = model.train_step(&batches).unwrap();
             let values: Vec<(String, f32)> = losses
                 .into_iter()
