@@ -10,7 +10,7 @@ mod models_support;
 
 use burn::tensor::Tensor;
 use models_support::{
-    Manifold, auc, build, device, read, small_config, snapshot, step_batches, train,
+    Manifold, Snapshot, auc, build, device, read, small_config, snapshot, step_batches, train,
 };
 use sonogan::device::{DeviceChoice, DeviceError, select_device};
 use sonogan::models::{
@@ -103,7 +103,7 @@ fn default_models_have_the_documented_shapes_and_reject_bad_input() {
             "{kind}"
         );
         // A one-row batch (Keras' last partial batch) trains without producing NaN.
-        let single: Vec<Tensor<2>> = batches.iter().map(|b| b.clone().slice([0..1])).collect();
+        let single: Vec<Tensor<2>> = batches.iter().map(|b| b.clone().slice(0..1)).collect();
         let single_losses = model.train_step(&single).unwrap();
         for (name, loss) in single_losses {
             assert!(
@@ -111,7 +111,7 @@ fn default_models_have_the_documented_shapes_and_reject_bad_input() {
                 "{kind}: {name} on one row"
             );
         }
-        let empty: Vec<Tensor<2>> = batches.iter().map(|b| b.clone().slice([0..0])).collect();
+        let empty: Vec<Tensor<2>> = batches.iter().map(|b| b.clone().slice(0..0)).collect();
         assert!(model.train_step(&empty).is_err(), "{kind}: empty batch");
         assert!(
             read(model.score(manifold.tensor(3, 4)).unwrap())
@@ -166,7 +166,7 @@ fn each_gan_update_changes_only_its_own_networks() {
         let batches: Vec<Tensor<2>> = (0..model.batches_per_step())
             .map(|b| manifold.tensor(32, 50 + b as u64))
             .collect();
-        let mut phases: Vec<(String, Vec<(String, Vec<f32>)>)> = Vec::new();
+        let mut phases: Vec<(String, Snapshot)> = Vec::new();
         let before = snapshot(model.as_ref());
         model
             .train_step_observed(&batches, &mut |phase, m| {

@@ -158,8 +158,11 @@ pub fn train(model: &mut dyn Detector, manifold: &Manifold, steps: usize, rows: 
         .collect()
 }
 
+/// Every network's trainable parameters by name.
+pub type Snapshot = Vec<(String, Vec<f32>)>;
+
 /// Snapshots of every network's trainable parameters.
-pub fn snapshot(model: &dyn Detector) -> Vec<(String, Vec<f32>)> {
+pub fn snapshot(model: &dyn Detector) -> Snapshot {
     model
         .network_names()
         .iter()
