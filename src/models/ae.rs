@@ -6,7 +6,7 @@ use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor};
 
-use super::blocks::{Mode, ParamInit, l2_mean, row_mean_squared};
+use super::blocks::{Mode, ParamInit, l2_mean, merge_running_statistics, row_mean_squared};
 use super::config::AeConfig;
 use super::nets::{Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
@@ -110,7 +110,7 @@ impl Detector for Autoencoder {
                 got: batches.len(),
             });
         };
-        check_input(batch, self.config.input_dim, 2)?;
+        check_input(batch, self.config.input_dim, 1)?;
         let x = training_input(batch, &self.plain);
         let reconstruction = self.net.forward(x.clone(), Mode::Train);
         let loss = l2_mean(reconstruction, x);
@@ -118,6 +118,7 @@ impl Detector for Autoencoder {
         self.net = self
             .optim
             .step(self.config.adam.lr, self.net.clone(), grads);
+        merge_running_statistics(&self.net);
         observer("AE", self);
         Ok(vec![("mse".to_string(), loss.inner())])
     }

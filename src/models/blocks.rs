@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal, StandardNormal};
 
-use super::config::{BatchNormSettings, InitScheme};
+use super::settings::{BatchNormSettings, InitScheme};
 
 /// How a forward pass treats BatchNorm (and dropout, where a network has it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,6 +250,14 @@ impl BatchNorm {
     }
 }
 
+/// Folds the pending running-statistic updates of every BatchNorm in `module` into their
+/// stored values. burn's `RunningState` keeps one pending update per thread and *averages*
+/// them when merging, so merging after every training step keeps the statistics exact even
+/// when successive steps run on different threads.
+pub fn merge_running_statistics<M: Module>(module: &M) {
+    let _ = module.valid();
+}
+
 /// `Blk(n)`: Dense(n) → BatchNorm → ReLU, the baseline block (spec §1.6).
 #[derive(Module, Debug)]
 pub struct Blk {
@@ -331,4 +339,98 @@ pub fn row_mean_squared(a: Tensor<2>, b: Tensor<2>) -> Tensor<1> {
 /// Per-row sum of |a − b|: `[n, d]` → `[n]`.
 pub fn row_sum_abs(a: Tensor<2>, b: Tensor<2>) -> Tensor<1> {
     a.sub(b).abs().sum_dim(1).squeeze_dim::<1>(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(values: &[f32], device: &Device) -> Tensor<2> {
+        Tensor::from_data(TensorData::new(values.to_vec(), [values.len(), 1]), device)
+    }
+
+    fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+        tensor.into_data().try_to_vec::<f32>().unwrap()
+    }
+
+    fn close(a: &[f32], b: &[f64]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| (f64::from(*x) - y).abs() < 1e-5)
+    }
+
+    #[test]
+    fn batch_norm_follows_keras_training_and_inference_semantics() {
+        let device = Device::flex();
+        let norm = ParamInit::new(0, InitScheme::Keras).batch_norm(
+            1,
+            BatchNormSettings::default(),
+            &device,
+        );
+        // Batch [1, 3]: mean 2, biased variance 1, unbiased 2/(2 − 1 − 1e-7).
+        let out = norm.forward(column(&[1.0, 3.0], &device), Mode::TrainFrozenStats);
+        let z = 1.0 / (1.0f64 + 1e-3).sqrt();
+        assert!(close(&values(out), &[-z, z]));
+        let untouched = norm.forward(column(&[2.0], &device), Mode::Inference);
+        assert!(
+            close(&values(untouched), &[2.0 / (1.0f64 + 1e-3).sqrt()]),
+            "frozen stats"
+        );
+
+        norm.forward(column(&[1.0, 3.0], &device), Mode::Train);
+        let mean = 0.01 * 2.0;
+        let var = 0.99 * 1.0 + 0.01 * (2.0 / (1.0 - 1e-7));
+        let out = norm.forward(column(&[2.0], &device), Mode::Inference);
+        assert!(close(
+            &values(out),
+            &[(2.0 - mean) / (var + 1e-3f64).sqrt()]
+        ));
+    }
+
+    #[test]
+    fn bce_with_logits_matches_sigmoid_cross_entropy() {
+        let device = Device::flex();
+        let sigmoid = |l: f64| 1.0 / (1.0 + (-l).exp());
+        let logits = [-3.0f32, 0.0, 2.0, 8.0];
+        for target in [0.0f32, 1.0] {
+            let expected: f64 = logits
+                .iter()
+                .map(|&l| {
+                    let p = sigmoid(f64::from(l));
+                    let t = f64::from(target);
+                    -(t * p.max(1e-300).ln() + (1.0 - t) * (1.0 - p).max(1e-300).ln())
+                })
+                .sum::<f64>()
+                / logits.len() as f64;
+            let got = values(bce_with_logits(column(&logits, &device), target));
+            assert!(
+                (f64::from(got[0]) - expected).abs() < 1e-4,
+                "target {target}: {got:?} vs {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn keras_initialisation_is_glorot_uniform_and_seeded() {
+        let device = Device::flex();
+        let weights = |seed| {
+            values(
+                ParamInit::new(seed, InitScheme::Keras)
+                    .linear(640, 128, &device)
+                    .weight
+                    .val(),
+            )
+        };
+        let first = weights(1);
+        let limit = (6.0f32 / (640.0 + 128.0)).sqrt();
+        assert!(first.iter().all(|w| w.abs() <= limit));
+        let mean_square = first.iter().map(|w| w * w).sum::<f32>() / first.len() as f32;
+        assert!(
+            (mean_square - limit * limit / 3.0).abs() < 0.02 * limit * limit,
+            "U(±limit) variance"
+        );
+        assert_eq!(first, weights(1));
+        assert_ne!(first, weights(2));
+    }
 }

@@ -7,7 +7,9 @@ use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor};
 
-use super::blocks::{Mode, Noise, ParamInit, bce_with_logits, row_sum_abs};
+use super::blocks::{
+    Mode, Noise, ParamInit, bce_with_logits, merge_running_statistics, row_sum_abs,
+};
 use super::config::EgbadConfig;
 use super::ema::ema_update;
 use super::nets::{BiganDiscriminator, Decoder, Encoder, HalfShape};
@@ -210,11 +212,12 @@ impl Detector for Egbad {
                 got: batches.len(),
             });
         };
-        check_input(first, self.config.input_dim, 2)?;
-        check_input(second, self.config.input_dim, 2)?;
+        check_input(first, self.config.input_dim, 1)?;
+        check_input(second, self.config.input_dim, 1)?;
         let loss_d = self.discriminator_step(training_input(first, &self.plain));
         observer("D", self);
         let (loss_g, loss_e) = self.generator_encoder_step(training_input(second, &self.plain));
+        merge_running_statistics(&self.nets);
         observer("G+E", self);
         Ok(vec![
             ("G".to_string(), loss_g.inner()),

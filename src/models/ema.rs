@@ -13,7 +13,7 @@ use burn::tensor::Tensor;
 use super::weights::{is_running_statistic, named_tensors};
 
 /// Returns `shadow` moved towards `live` (a `valid()` copy of the trained network, same
-/// architecture): trainable tensors are averaged with `decay`, running statistics copied.
+/// architecture; plain tensors): trainable tensors are averaged with `decay`, running statistics copied.
 pub(crate) fn ema_update<M: Module>(shadow: M, live: &M, decay: f64) -> M {
     let live_tensors = named_tensors(live)
         .into_iter()
@@ -51,17 +51,26 @@ impl ModuleMapper for EmaMapper {
         let decay = self.decay;
         let running = is_running_statistic(&name);
         param.map(|shadow| {
-            let live = live_flat.reshape(shadow.dims());
-            match running || decay == 0.0 {
+            let autodiff = shadow.is_autodiff();
+            let require_grad = shadow.is_require_grad();
+            let shadow = shadow.inner();
+            let live = live_flat.inner().reshape(shadow.dims());
+            let value = match running || decay == 0.0 {
                 true => live,
                 false => shadow.mul_scalar(decay).add(live.mul_scalar(1.0 - decay)),
+            };
+            // A fresh leaf: never a node of some graph (it would be consumed by a backward).
+            match autodiff {
+                true => value.autodiff().set_require_grad(require_grad),
+                false => value,
             }
         })
     }
 }
 
-/// Returns `target` holding `source`'s values (every float tensor, parameter identities of
-/// `target` kept): the decay-0 case of [`ema_update`], used to re-initialise a network in place.
+/// Returns `target` holding the values of `source` (a `valid()` copy of the same architecture),
+/// keeping `target`'s parameter identities: the decay-0 case of [`ema_update`], used to
+/// re-initialise a network in place.
 pub(crate) fn overwrite_with<M: Module>(target: M, source: &M) -> M {
     ema_update(target, source, 0.0)
 }

@@ -5,7 +5,10 @@ use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor};
 
-use super::blocks::{Mode, Noise, ParamInit, bce_with_logits, l1_mean, l2_mean, row_mean_squared};
+use super::blocks::{
+    Mode, Noise, ParamInit, bce_with_logits, l1_mean, l2_mean, merge_running_statistics,
+    row_mean_squared,
+};
 use super::config::GanomalyConfig;
 use super::ema::overwrite_with;
 use super::nets::{Decoder, Discriminator, Encoder, HalfShape};
@@ -122,8 +125,8 @@ impl Ganomaly {
     pub fn reinitialise_discriminator(&mut self) {
         let fresh = new_discriminator(&self.config, self.noise.next_seed(), &self.device);
         // Merge pending running-statistic updates first so they cannot overwrite the reset.
-        let _ = self.discriminator.valid();
-        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh);
+        merge_running_statistics(&self.discriminator);
+        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh.valid());
         self.d_resets += 1;
     }
 }
@@ -164,7 +167,7 @@ impl Detector for Ganomaly {
                 got: batches.len(),
             });
         };
-        check_input(batch, self.config.input_dim, 2)?;
+        check_input(batch, self.config.input_dim, 1)?;
         let c = &self.config;
         let x = training_input(batch, &self.plain);
 
@@ -197,6 +200,8 @@ impl Detector for Ganomaly {
         self.discriminator = self
             .optim_d
             .step(c.adam.lr, self.discriminator.clone(), grads_d);
+        merge_running_statistics(&self.generator);
+        merge_running_statistics(&self.discriminator);
         observer("D", self);
 
         Ok(vec![

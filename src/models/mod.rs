@@ -26,6 +26,7 @@ mod ema;
 pub mod ganomaly;
 pub mod nets;
 mod optim;
+mod settings;
 pub mod skip_ganomaly;
 mod weights;
 
@@ -35,10 +36,8 @@ use std::str::FromStr;
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-pub use config::{
-    AdamFlavour, AdamSettings, AeConfig, BatchNormSettings, EgbadConfig, GanomalyConfig,
-    InitScheme, ModelConfig, SkipGanomalyConfig,
-};
+pub use config::{AeConfig, EgbadConfig, GanomalyConfig, ModelConfig, SkipGanomalyConfig};
+pub use settings::{AdamFlavour, AdamSettings, BatchNormSettings, InitScheme};
 pub use weights::WeightSnapshot;
 
 /// Which of the four detectors a model is. Serialised as `"ae"`, `"ganomaly"`,
@@ -195,9 +194,11 @@ pub trait Detector: Send {
     /// The networks that have their own optimiser, e.g. `["G", "D"]` or `["G", "D", "E"]`.
     fn network_names(&self) -> &'static [&'static str];
 
-    /// One training iteration on `batches` (exactly [`Detector::batches_per_step`] of them),
-    /// calling `observer` after each network update (used by tests to check that an update
-    /// touches only its own network). No host reads happen here.
+    /// One training iteration on `batches` (exactly [`Detector::batches_per_step`] of them,
+    /// each with at least one row; a one-row batch is accepted like Keras' last partial batch,
+    /// though BatchNorm then sees zero variance), calling `observer` after each network update
+    /// (used by tests to check that an update touches only its own network). No host reads
+    /// happen here.
     fn train_step_observed(
         &mut self,
         batches: &[Tensor<2>],

@@ -6,7 +6,7 @@ use burn::tensor::activation::leaky_relu;
 use burn::tensor::{Device, Tensor};
 
 use super::blocks::{Blk, BlkStack, Mode, Noise, ParamInit, stack_widths};
-use super::config::BatchNormSettings;
+use super::settings::BatchNormSettings;
 
 /// Layer sizes shared by the encoder/decoder halves: `input → hidden × layers → latent`.
 #[derive(Clone, Copy, Debug)]

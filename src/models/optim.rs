@@ -7,7 +7,7 @@
 use burn::optim::{AdaptiveMomentumState, ModuleOptimizer, Optimizer};
 use burn::tensor::{Device, Tensor};
 
-use super::config::{AdamFlavour, AdamSettings};
+use super::settings::{AdamFlavour, AdamSettings};
 
 /// Adam with a selectable ε placement.
 #[derive(Clone, Debug)]
@@ -97,5 +97,63 @@ impl Optimizer for FlavouredAdam {
 
     fn to_device<const D: usize>(state: Self::State<D>, device: &Device) -> Self::State<D> {
         state.to_device(device)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::TensorData;
+
+    /// Two steps on one scalar with gradient 2, against the update rules written out by hand.
+    fn two_steps(flavour: AdamFlavour) -> (Vec<f32>, Vec<f64>) {
+        let settings = AdamSettings {
+            lr: 0.1,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 0.1, // large, so the two ε placements differ visibly
+            flavour,
+        };
+        let device = Device::flex();
+        let adam = FlavouredAdam::new(&settings);
+        let grad = || Tensor::<1>::from_data(TensorData::new(vec![2.0f32], [1]), &device);
+        let theta = Tensor::<1>::from_data(TensorData::new(vec![1.0f32], [1]), &device);
+        let (theta1, state) = adam.step(settings.lr, theta, grad(), None);
+        let (theta2, _) = adam.step(settings.lr, theta1.clone(), grad(), state);
+        let values = [theta1, theta2]
+            .into_iter()
+            .map(|t| t.into_data().try_to_vec::<f32>().unwrap()[0])
+            .collect();
+
+        let (b1, b2, eps, lr, g) = (0.9f64, 0.999f64, 0.1f64, 0.1f64, 2.0f64);
+        let (mut m, mut v, mut theta) = (0.0, 0.0, 1.0);
+        let mut expected = Vec::new();
+        for t in 1..=2 {
+            m = b1 * m + (1.0 - b1) * g;
+            v = b2 * v + (1.0 - b2) * g * g;
+            let (c1, c2) = (1.0 - b1.powi(t), 1.0 - b2.powi(t));
+            theta -= match flavour {
+                AdamFlavour::Keras => lr * c2.sqrt() / c1 * m / (v.sqrt() + eps),
+                AdamFlavour::Pytorch => lr * (m / c1) / ((v / c2).sqrt() + eps),
+            };
+            expected.push(theta);
+        }
+        (values, expected)
+    }
+
+    #[test]
+    fn both_flavours_follow_their_update_rules() {
+        for flavour in [AdamFlavour::Keras, AdamFlavour::Pytorch] {
+            let (got, expected) = two_steps(flavour);
+            for (g, e) in got.iter().zip(&expected) {
+                assert!(
+                    (f64::from(*g) - e).abs() < 1e-6,
+                    "{flavour:?}: {got:?} vs {expected:?}"
+                );
+            }
+        }
+        // With ε = 0.1 the first Keras step is 0.0387, the PyTorch step 0.0952.
+        assert!((two_steps(AdamFlavour::Keras).0[0] - 0.961_257).abs() < 1e-5);
+        assert!((two_steps(AdamFlavour::Pytorch).0[0] - 0.904_762).abs() < 1e-5);
     }
 }

@@ -9,8 +9,8 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor};
 
 use super::blocks::{
-    Blk, BlkStack, Mode, Noise, ParamInit, bce_with_logits, l1_mean, l2_mean, row_mean_squared,
-    stack_widths,
+    Blk, BlkStack, Mode, Noise, ParamInit, bce_with_logits, l1_mean, l2_mean,
+    merge_running_statistics, row_mean_squared, stack_widths,
 };
 use super::config::SkipGanomalyConfig;
 use super::ema::overwrite_with;
@@ -140,8 +140,8 @@ impl SkipGanomaly {
     /// Re-initialises D's weights, keeping parameter identities (and so D's Adam state).
     pub fn reinitialise_discriminator(&mut self) {
         let fresh = new_discriminator(&self.config, self.noise.next_seed(), &self.device);
-        let _ = self.discriminator.valid();
-        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh);
+        merge_running_statistics(&self.discriminator);
+        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh.valid());
         self.d_resets += 1;
     }
 }
@@ -184,7 +184,7 @@ impl Detector for SkipGanomaly {
                 got: batches.len(),
             });
         };
-        check_input(batch, self.config.input_dim, 2)?;
+        check_input(batch, self.config.input_dim, 1)?;
         let c = self.config.clone();
         let x = training_input(batch, &self.plain);
 
@@ -215,6 +215,8 @@ impl Detector for SkipGanomaly {
         self.discriminator = self
             .optim_d
             .step(c.adam.lr, self.discriminator.clone(), grads_d);
+        merge_running_statistics(&self.generator);
+        merge_running_statistics(&self.discriminator);
         observer("D", self);
 
         Ok(vec![
