@@ -4,8 +4,7 @@
 use crate::data::{ClipEntry, Label, Split};
 
 use super::{
-    SAMPLE_RATE, SynthConfig, SynthError, TEST_INDEX_OFFSET, default_ids, generate_clip, id_index,
-    samples_for,
+    SynthConfig, SynthError, TEST_INDEX_OFFSET, default_ids, generate_clip, id_index, samples_for,
 };
 
 /// A clip of a data set and how to render it.
@@ -98,7 +97,7 @@ fn dcase_path(machine_type: &str, id: &str, split: Split, label: Label, number: 
 pub(super) fn write_wav(path: &std::path::Path, samples: &[f32]) -> Result<(), SynthError> {
     let spec = hound::WavSpec {
         channels: 1,
-        sample_rate: SAMPLE_RATE as u32,
+        sample_rate: super::SAMPLE_RATE as u32,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
