@@ -1,50 +1,61 @@
 //! librosa-exact log-Mel features and 5-frame stacking (spec §1.3-1.4).
+//!
+//! The pipeline per clip: reflect-pad by n_fft/2 ([`stft::reflect_pad`]), one windowed real FFT
+//! per hop into a power spectrum ([`stft::PowerSpectrum`]), the sparse Slaney mel product in f64
+//! ([`mel::MelFilterBank`]), L = (20/power)·log10(M + ε), then stacking ([`stack`]).
 
-/// Feature parameters; defaults are the DCASE 2020 baseline's (spec §1.3).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct FeatureConfig {
-    pub sample_rate: u32,
-    pub n_fft: usize,
-    pub hop_length: usize,
-    pub n_mels: usize,
-    pub frames: usize,
-    pub power: f64,
-    pub fmin: f64,
-    pub fmax: f64,
-}
+pub mod db;
+pub mod mel;
+pub mod npy;
+pub mod stack;
+pub mod stft;
 
-impl Default for FeatureConfig {
-    fn default() -> Self {
-        Self { sample_rate: 16_000, n_fft: 1024, hop_length: 512, n_mels: 128, frames: 5, power: 2.0, fmin: 0.0, fmax: 8000.0 }
-    }
-}
+mod config;
 
-impl FeatureConfig {
-    /// Length of one stacked vector: n_mels × frames (640 by default).
-    pub fn dims(&self) -> usize {
-        self.n_mels * self.frames
-    }
-}
+pub use config::FeatureConfig;
+
+use mel::MelFilterBank;
+use stft::PowerSpectrum;
+
+/// ε added before the logarithm: Python's `sys.float_info.epsilon` (spec §1.3 step 4).
+pub const LOG_EPSILON: f64 = 2.220446049250313e-16;
 
 /// A log-Mel spectrogram, mel-major like librosa: `data[m * n_frames + t]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogMelSpectrogram {
+    /// Number of mel bands (rows).
     pub n_mels: usize,
+    /// Number of frames (columns).
     pub n_frames: usize,
+    /// Values in dB-like units, mel-major.
     pub data: Vec<f32>,
+}
+
+impl LogMelSpectrogram {
+    /// The value of mel band `m` in frame `t`.
+    pub fn get(&self, m: usize, t: usize) -> f32 {
+        self.data[m * self.n_frames + t]
+    }
+
+    /// The same values frame-major: `out[t * n_mels + m]`.
+    pub fn frame_major(&self) -> Vec<f32> {
+        transpose(&self.data, self.n_mels, self.n_frames)
+    }
 }
 
 /// Stacked feature vectors, row-major `[len, dim]`; row t = frames t..t+frames, frame-major.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vectors {
+    /// Length of one vector (n_mels × frames).
     pub dim: usize,
+    /// All vectors back to back.
     pub data: Vec<f32>,
 }
 
 impl Vectors {
     /// Number of vectors.
     pub fn len(&self) -> usize {
-        if self.dim == 0 { 0 } else { self.data.len() / self.dim }
+        self.data.len().checked_div(self.dim).unwrap_or(0)
     }
     /// True when there are no vectors.
     pub fn is_empty(&self) -> bool {
@@ -59,31 +70,170 @@ impl Vectors {
 /// Errors of feature extraction.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FeatureError {
-    #[error("placeholder")]
-    Placeholder,
+    /// The clip yields no complete vector of `frames` frames.
+    #[error(
+        "{name}: too short for one feature vector: {samples} samples, but at least {min_samples} \
+         samples ({min_seconds:.3} s) are needed"
+    )]
+    TooShort {
+        name: String,
+        samples: usize,
+        min_samples: usize,
+        min_seconds: f64,
+    },
+    /// A sample is NaN or infinite.
+    #[error("{name}: sample {index} is not a finite number ({value})")]
+    NonFiniteSample {
+        name: String,
+        index: usize,
+        value: f32,
+    },
+    /// The configuration makes no sense (see [`FeatureConfig::validate`]).
+    #[error("invalid feature configuration: {0}")]
+    InvalidConfig(String),
 }
 
 /// Computes features; holds the FFT plan, window, mel bank and scratch buffers (plan once, reuse).
+/// Cloning is cheap enough to give each worker thread its own extractor.
+#[derive(Clone)]
 pub struct FeatureExtractor {
     config: FeatureConfig,
+    spectrum: PowerSpectrum,
+    mel_bank: MelFilterBank,
+    padded: Vec<f32>,
+    power: Vec<f64>,
+    mel_energies: Vec<f64>,
 }
 
 impl FeatureExtractor {
+    /// Plans the FFT and builds the mel bank for `config`.
+    ///
+    /// # Panics
+    /// When `config` is invalid (see [`FeatureConfig::validate`]); use [`FeatureExtractor::try_new`]
+    /// for configurations that come from users or files.
     pub fn new(config: FeatureConfig) -> Self {
-        Self { config }
+        match Self::try_new(config) {
+            Ok(extractor) => extractor,
+            Err(error) => panic!("{error}"),
+        }
     }
+
+    /// Plans the FFT and builds the mel bank, or explains why `config` is invalid.
+    pub fn try_new(config: FeatureConfig) -> Result<Self, FeatureError> {
+        config.validate()?;
+        let spectrum = PowerSpectrum::new(config.n_fft, config.power);
+        let mel_bank = MelFilterBank::new(
+            f64::from(config.sample_rate),
+            config.n_fft,
+            config.n_mels,
+            config.fmin,
+            config.fmax,
+        );
+        Ok(Self {
+            power: vec![0.0; spectrum.n_bins()],
+            mel_energies: vec![0.0; config.n_mels],
+            padded: Vec::new(),
+            spectrum,
+            mel_bank,
+            config,
+        })
+    }
+
+    /// The configuration.
     pub fn config(&self) -> &FeatureConfig {
         &self.config
     }
-    /// The log-Mel spectrogram of mono samples at `config.sample_rate`.
+
+    /// The mel filter bank in use.
+    pub fn mel_bank(&self) -> &MelFilterBank {
+        &self.mel_bank
+    }
+
+    /// The log-Mel spectrogram of mono samples at `config.sample_rate` (spec §1.3), with
+    /// 1 + ⌊len/hop⌋ frames. Signals shorter than the n_fft/2 pad are reflected repeatedly, as
+    /// `np.pad(mode='reflect')` does; an empty signal has no frames.
     pub fn log_mel(&mut self, samples: &[f32]) -> LogMelSpectrogram {
-        let _ = samples;
-        todo!()
+        let frame_major = self.log_mel_frame_major(samples);
+        let n_mels = self.config.n_mels;
+        let n_frames = frame_major.len() / n_mels;
+        LogMelSpectrogram {
+            n_mels,
+            n_frames,
+            data: transpose(&frame_major, n_frames, n_mels),
+        }
     }
-    /// Stacked vectors of a clip; error (naming `name` and the minimum length) when the clip is
-    /// too short for one vector.
+
+    /// The log-Mel spectrogram frame-major (`out[t * n_mels + m]`), the layout stacking uses.
+    pub fn log_mel_frame_major(&mut self, samples: &[f32]) -> Vec<f32> {
+        let FeatureConfig {
+            n_fft,
+            hop_length,
+            n_mels,
+            power,
+            ..
+        } = self.config;
+        let n_frames = stft::frame_count(samples.len(), hop_length);
+        stft::reflect_pad(samples, n_fft / 2, &mut self.padded);
+        let scale = 20.0 / power;
+        let mut out = vec![0.0; n_frames * n_mels];
+        for (t, column) in out.chunks_exact_mut(n_mels).enumerate() {
+            let frame = &self.padded[t * hop_length..t * hop_length + n_fft];
+            self.spectrum.compute(frame, &mut self.power);
+            self.mel_bank.apply(&self.power, &mut self.mel_energies);
+            db::energies_to_db(&self.mel_energies, scale, LOG_EPSILON, column);
+        }
+        out
+    }
+
+    /// Stacked vectors of a clip (spec §1.4); error (naming `name` and the minimum length) when
+    /// the clip is too short for one vector or holds a non-finite sample.
     pub fn vectors(&mut self, name: &str, samples: &[f32]) -> Result<Vectors, FeatureError> {
-        let _ = (name, samples);
-        todo!()
+        let min_samples = self.config.min_samples();
+        if samples.len() < min_samples {
+            return Err(FeatureError::TooShort {
+                name: name.to_string(),
+                samples: samples.len(),
+                min_samples,
+                min_seconds: min_samples as f64 / f64::from(self.config.sample_rate),
+            });
+        }
+        if let Some((index, &value)) = samples.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(FeatureError::NonFiniteSample {
+                name: name.to_string(),
+                index,
+                value,
+            });
+        }
+        let frame_major = self.log_mel_frame_major(samples);
+        Ok(stack::stack_frame_major(
+            &frame_major,
+            self.config.n_mels,
+            self.config.frames,
+        ))
     }
+}
+
+/// Frames per tile of the blocked transpose: keeps reads and writes within a few cache lines.
+const TRANSPOSE_TILE: usize = 16;
+
+impl std::fmt::Debug for FeatureExtractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeatureExtractor")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Transposes a row-major `rows × cols` matrix, tile by tile.
+fn transpose(data: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let mut out = vec![0.0; data.len()];
+    for first_row in (0..rows).step_by(TRANSPOSE_TILE) {
+        let tile_rows = first_row..(first_row + TRANSPOSE_TILE).min(rows);
+        for c in 0..cols {
+            for r in tile_rows.clone() {
+                out[c * rows + r] = data[r * cols + c];
+            }
+        }
+    }
+    out
 }
