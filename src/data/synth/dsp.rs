@@ -23,11 +23,25 @@ fn sine_table() -> &'static [f32] {
     })
 }
 
+/// The fractional part of `x` in `[0, 1)` (also for negative `x`), without a libm call.
+#[inline]
+pub fn wrap(x: f32) -> f32 {
+    let f = x - (x as i64) as f32;
+    if f < 0.0 { f + 1.0 } else { f }
+}
+
+/// The fractional part of a long-running phase `x` (cycles), as `f32` in `[0, 1)`.
+#[inline]
+pub fn wrap64(x: f64) -> f32 {
+    let f = x - (x as i64) as f64;
+    (if f < 0.0 { f + 1.0 } else { f }) as f32
+}
+
 /// sin(2π·`cycles`) by linear interpolation in the shared table (error below 1e-6).
 #[inline]
 pub fn sin_cycles(cycles: f32) -> f32 {
     let table = sine_table();
-    let pos = (cycles - cycles.floor()) * SINE_TABLE_SIZE as f32;
+    let pos = wrap(cycles) * SINE_TABLE_SIZE as f32;
     let i = (pos as usize).min(SINE_TABLE_SIZE - 1);
     let frac = pos - i as f32;
     table[i] + (table[i + 1] - table[i]) * frac
@@ -61,7 +75,7 @@ impl Phase {
     /// A phase starting at `cycles` (any real; only the fractional part matters).
     pub fn new(cycles: f32) -> Self {
         Self {
-            cycles: cycles - cycles.floor(),
+            cycles: wrap(cycles),
         }
     }
     /// The current phase in cycles, in `[0, 1)`.
@@ -74,7 +88,7 @@ impl Phase {
     pub fn advance(&mut self, freq_hz: f32) -> bool {
         self.cycles += freq_hz / SAMPLE_RATE;
         if self.cycles >= 1.0 {
-            self.cycles -= self.cycles.floor();
+            self.cycles = wrap(self.cycles);
             true
         } else {
             false
@@ -328,6 +342,20 @@ mod tests {
     }
 
     #[test]
+    fn wrap_keeps_the_fractional_part_in_unit_interval() {
+        for (x, f) in [
+            (0.25f32, 0.25f32),
+            (3.75, 0.75),
+            (-0.25, 0.75),
+            (-2.5, 0.5),
+            (5.0, 0.0),
+        ] {
+            assert!((wrap(x) - f).abs() < 1e-6, "{x}");
+            assert!((wrap64(x as f64) - f).abs() < 1e-6, "{x}");
+        }
+    }
+
+    #[test]
     fn bandpass_passes_centre_and_rejects_far_frequencies() {
         let gain_at = |f: f32| {
             let mut bq = Biquad::bandpass(1000.0, 5.0);
@@ -343,6 +371,32 @@ mod tests {
         assert!((gain_at(1000.0) - 1.0).abs() < 0.02);
         assert!(gain_at(100.0) < 0.05);
         assert!(gain_at(6000.0) < 0.05);
+    }
+
+    #[test]
+    fn resonator_starts_at_unit_amplitude_and_decays_by_1_over_e() {
+        let (freq, decay) = (1000.0f32, 0.01f32);
+        let mut ring = Biquad::resonator(freq, decay);
+        let response: Vec<f32> = (0..400)
+            .map(|i| ring.process(if i == 0 { 1.0 } else { 0.0 }))
+            .collect();
+        let w = std::f32::consts::TAU * freq / SAMPLE_RATE;
+        assert!((response[0] - w.sin()).abs() < 1e-6);
+        // h[n] = r^n sin((n+1)w); at n = 160 (10 ms) the envelope r^n is 1/e.
+        let n = 160;
+        let envelope = response[n] / ((n + 1) as f32 * w).sin();
+        assert!((envelope - (-1.0f32).exp()).abs() < 1e-3, "{envelope}");
+    }
+
+    #[test]
+    fn crossing_times_finds_each_event_of_a_rotation_record() {
+        // 10 turns in one second, 2 events per turn: events at k / 20 s, k = 1..19.
+        let cycles: Vec<f64> = (0..16_000).map(|i| i as f64 * 10.0 / 16_000.0).collect();
+        let times = crossing_times(&cycles, 2.0);
+        assert_eq!(times.len(), 19);
+        for (k, t) in times.iter().enumerate() {
+            assert!((t - (k + 1) as f32 / 20.0).abs() < 1e-5, "{k}: {t}");
+        }
     }
 
     #[test]

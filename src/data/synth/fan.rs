@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::dsp::{
     Biquad, Drift, Harmonics, OnePole, Phase, SAMPLE_RATE, add_impulse, crossing_times, db,
-    mix_into, normalise_rms, rms, sin_cycles, uniform, white,
+    mix_into, normalise_rms, rms, sin_cycles, uniform, white, wrap64,
 };
 
 /// Fault kinds, in the order `fault` indices refer to.
@@ -100,7 +100,7 @@ pub(super) fn render(
 ) -> Vec<f32> {
     let model = &MODELS[id];
     let imbalance_depth = if fault == Some(0) {
-        uniform(fault_rng, 0.08, 0.25)
+        uniform(fault_rng, 0.06, 0.22)
     } else {
         0.0
     };
@@ -109,11 +109,11 @@ pub(super) fn render(
     let layer = match fault {
         Some(1) => Some((
             bearing_defect(&cycles, fault_rng),
-            uniform(fault_rng, -25.0, -16.0),
+            uniform(fault_rng, -26.0, -17.0),
         )),
         Some(2) => Some((
             blade_rub(&cycles, fault_rng),
-            uniform(fault_rng, -25.0, -16.0),
+            uniform(fault_rng, -26.0, -17.0),
         )),
         _ => None,
     };
@@ -151,7 +151,7 @@ fn rotor(
     for _ in 0..n {
         let f = speed * (1.0 + 0.004 * wobble.next(rng));
         rotation += (f / SAMPLE_RATE) as f64;
-        let blade_phase = (rotation * model.blades).fract() as f32;
+        let blade_phase = wrap64(rotation * model.blades);
         let w = white(rng);
         let air = (duct.process(w) + 0.8 * bright.process(w))
             * air_gain
@@ -160,10 +160,10 @@ fn rotor(
         line.advance(50.0);
         let mut y = air
             + tone_gain * blade.at(blade_phase)
-            + whine_gain * sin_cycles((rotation * model.motor_slots).fract() as f32)
+            + whine_gain * sin_cycles(wrap64(rotation * model.motor_slots))
             + hum_gain * hum.at(line.cycles());
         if imbalance_depth > 0.0 {
-            let shaft = sin_cycles(rotation.fract() as f32 + shaft_offset);
+            let shaft = sin_cycles(wrap64(rotation) + shaft_offset);
             y = y * (1.0 + imbalance_depth * shaft) + 0.5 * imbalance_depth * shaft;
         }
         out.push(y);
@@ -179,7 +179,7 @@ fn bearing_defect(cycles: &[f64], rng: &mut ChaCha8Rng) -> Vec<f32> {
     let mut excitation = vec![0.0; cycles.len()];
     for t in crossing_times(cycles, ratio) {
         let i = ((t * SAMPLE_RATE) as usize).min(cycles.len() - 1);
-        let load = 0.65 + 0.35 * sin_cycles(cycles[i].fract() as f32);
+        let load = 0.65 + 0.35 * sin_cycles(wrap64(cycles[i]));
         add_impulse(&mut excitation, t, load * (1.0 + 0.3 * white(rng)).max(0.1));
     }
     let mut ring = Biquad::resonator(uniform(rng, 2500.0, 5000.0), uniform(rng, 0.001, 0.002));

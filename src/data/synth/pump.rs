@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::dsp::{
     Biquad, Drift, Harmonics, Phase, SAMPLE_RATE, add_impulse, db, mix_into, normalise_rms,
-    poisson_times, rms, sin_cycles, uniform, white,
+    poisson_times, rms, sin_cycles, uniform, white, wrap64,
 };
 
 /// Fault kinds, in the order `fault` indices refer to.
@@ -154,8 +154,8 @@ fn running_pump(
                 * op.flow_gain
                 * (1.0 + op.roughness * slosh.next(rng));
             line.advance(50.0);
-            flow + op.vane_gain * vane.at((rotation * model.vanes as f64).fract() as f32)
-                + shaft_gain * sin_cycles(rotation.fract() as f32)
+            flow + op.vane_gain * vane.at(wrap64(rotation * model.vanes as f64))
+                + shaft_gain * sin_cycles(wrap64(rotation))
                 + hum_gain * hum.at(line.cycles())
         })
         .collect()

@@ -103,11 +103,11 @@ pub(super) fn render(
     let layer = match fault {
         Some(0) => Some((
             squeal(&strokes, &velocity, fault_rng),
-            uniform(fault_rng, -12.0, -5.0),
+            uniform(fault_rng, -8.0, -2.0),
         )),
         Some(1) => Some((
-            dry_rattle(model, &velocity, fault_rng),
-            uniform(fault_rng, -11.0, -4.0),
+            dry_rattle(&velocity, fault_rng),
+            uniform(fault_rng, -10.0, -3.0),
         )),
         _ => None,
     };
@@ -193,11 +193,11 @@ fn moving_carriage(
         .collect()
 }
 
-/// Rail squeal: a 2.2-5 kHz tone with a 5-8 Hz waver while the carriage moves fast, on a random
+/// Rail squeal: a 3-6.5 kHz tone with a 5-8 Hz waver while the carriage moves fast, on a random
 /// share of strokes.
 fn squeal(strokes: &[Stroke], velocity: &[f32], rng: &mut ChaCha8Rng) -> Vec<f32> {
     let n = velocity.len();
-    let presence = uniform(rng, 0.5, 1.0);
+    let presence = uniform(rng, 0.7, 1.0);
     let mut stroke_gain = vec![0.0f32; n];
     for s in strokes {
         let gain = if rng.random::<f32>() < presence {
@@ -213,7 +213,7 @@ fn squeal(strokes: &[Stroke], velocity: &[f32], rng: &mut ChaCha8Rng) -> Vec<f32
             .skip(first)
             .for_each(|g| *g = gain);
     }
-    let pitch = uniform(rng, 2200.0, 5000.0);
+    let pitch = uniform(rng, 3000.0, 6500.0);
     let waver_hz = uniform(rng, 5.0, 8.0);
     let mut tone = Phase::new(rng.random::<f32>());
     let mut waver = Phase::new(rng.random::<f32>());
@@ -228,11 +228,11 @@ fn squeal(strokes: &[Stroke], velocity: &[f32], rng: &mut ChaCha8Rng) -> Vec<f32
         .collect()
 }
 
-/// Missing lubrication: knocks at a speed-dependent random rate ringing the rail, plus harsher
-/// high-frequency friction while moving.
-fn dry_rattle(model: &SliderModel, velocity: &[f32], rng: &mut ChaCha8Rng) -> Vec<f32> {
+/// Missing lubrication: knocks at a speed-dependent random rate ringing the carriage body
+/// (0.5-1.2 kHz) with a sharp tick, plus harsher high-frequency friction while moving.
+fn dry_rattle(velocity: &[f32], rng: &mut ChaCha8Rng) -> Vec<f32> {
     let n = velocity.len();
-    let max_rate = uniform(rng, 25.0, 70.0);
+    let max_rate = uniform(rng, 40.0, 90.0);
     let mut knocks = vec![0.0; n];
     for t in poisson_times(rng, max_rate, 0.0, n as f32 / SAMPLE_RATE) {
         let i = ((t * SAMPLE_RATE) as usize).min(n - 1);
@@ -240,7 +240,7 @@ fn dry_rattle(model: &SliderModel, velocity: &[f32], rng: &mut ChaCha8Rng) -> Ve
             add_impulse(&mut knocks, t, uniform(rng, 0.5, 1.0));
         }
     }
-    let mut rail = Biquad::resonator(model.rail_hz * uniform(rng, 0.9, 1.1), 0.004);
+    let mut body = Biquad::resonator(uniform(rng, 500.0, 1200.0), 0.008);
     let mut tick = Biquad::resonator(uniform(rng, 4000.0, 6500.0), 0.0015);
     let mut friction = Biquad::highpass(3000.0, 0.7);
     let mut grit = Drift::new(0.05, rng);
@@ -251,7 +251,7 @@ fn dry_rattle(model: &SliderModel, velocity: &[f32], rng: &mut ChaCha8Rng) -> Ve
                 * velocity[i]
                 * (1.0 + 0.5 * grit.next(rng))
                 * friction.process(white(rng));
-            rail.process(knocks[i]) + tick.process(knocks[i]) + harsh
+            body.process(knocks[i]) + tick.process(knocks[i]) + harsh
         })
         .collect()
 }

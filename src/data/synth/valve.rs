@@ -1,9 +1,11 @@
 //! Solenoid valve in a repeating open/close programme: a metallic click and a low thump at each
-//! actuation, a band of flow noise and a faint coil buzz while open, near silence while closed.
+//! actuation, a band of flow noise and a faint coil buzz while energised, near silence while
+//! closed.
 //!
 //! Faults: `leak` (hiss while the valve should be closed), `chatter` (the armature bounces:
 //! extra clicks, interrupted flow, irregular timing) and `stuck` (on some actuations the armature
-//! sticks: it breaks free late with a harder slam and opens only partly, or not at all).
+//! sticks: the energised coil buzzes loudly because it cannot seat, then the armature breaks free
+//! late with a harder slam and opens only partly, or not at all).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -83,6 +85,8 @@ const MODELS: [ValveModel; 7] = [
 
 /// One opening of the valve.
 struct Actuation {
+    /// When the coil is switched on (the valve opens at once unless stuck).
+    energised_s: f32,
     open_s: f32,
     close_s: f32,
     open_click: f32,
@@ -92,6 +96,8 @@ struct Actuation {
     bounces: Vec<(f32, f32)>,
     /// A stretch with the flow interrupted: (start, end).
     gap: Option<(f32, f32)>,
+    /// Gain of the buzz of a coil that cannot seat its armature, from energising to opening.
+    stuck_buzz: f32,
 }
 
 /// Render `n` samples of valve `id` (0..7) with an optional fault (index into [`FAULTS`]).
@@ -110,7 +116,8 @@ pub(super) fn render(
         _ => {}
     }
     let open = flow_envelope(&actuations, n);
-    let mut out = actuating_valve(model, &actuations, &open, rng);
+    let coil = coil_envelopes(&actuations, n);
+    let mut out = actuating_valve(model, &actuations, &open, &coil, rng);
     normalise_rms(&mut out, LEVEL * db(uniform(rng, -1.5, 1.5)));
     if fault == Some(0) {
         let mut hiss = leak(&open, fault_rng);
@@ -133,6 +140,7 @@ fn programme(model: &ValveModel, secs: f32, rng: &mut ChaCha8Rng) -> Vec<Actuati
             let open_s = start + k as f32 * slot + uniform(rng, -0.008, 0.008);
             let close_s = start + (k as f32 + 0.7) * slot + uniform(rng, -0.008, 0.008);
             actuations.push(Actuation {
+                energised_s: open_s,
                 open_s,
                 close_s,
                 open_click: uniform(rng, 0.85, 1.15),
@@ -140,6 +148,7 @@ fn programme(model: &ValveModel, secs: f32, rng: &mut ChaCha8Rng) -> Vec<Actuati
                 flow: flow_level * db(uniform(rng, -1.0, 1.0)),
                 bounces: Vec::new(),
                 gap: None,
+                stuck_buzz: 0.0,
             });
         }
         start += period;
@@ -166,11 +175,28 @@ fn flow_envelope(actuations: &[Actuation], n: usize) -> Vec<f32> {
     env
 }
 
-/// The healthy valve sound for a programme: clicks, thumps, flow noise and coil buzz.
+/// Coil envelopes per sample: (seated buzz while open, buzz of a coil that cannot seat).
+fn coil_envelopes(actuations: &[Actuation], n: usize) -> Vec<(f32, f32)> {
+    let mut env = vec![(0.0f32, 0.0f32); n];
+    let index = |t: f32| ((t.max(0.0) * SAMPLE_RATE) as usize).min(n);
+    for a in actuations {
+        let (energised, open, close) = (index(a.energised_s), index(a.open_s), index(a.close_s));
+        env[energised..open.max(energised)]
+            .iter_mut()
+            .for_each(|e| e.1 = e.1.max(a.stuck_buzz));
+        env[open.min(close)..close]
+            .iter_mut()
+            .for_each(|e| e.0 = 1.0);
+    }
+    env
+}
+
+/// The valve sound for a programme: clicks, thumps, flow noise and coil buzz.
 fn actuating_valve(
     model: &ValveModel,
     actuations: &[Actuation],
     open: &[f32],
+    coil_envelope: &[(f32, f32)],
     rng: &mut ChaCha8Rng,
 ) -> Vec<f32> {
     let n = open.len();
@@ -185,6 +211,9 @@ fn actuating_valve(
     let flow_gain = db(uniform(rng, -12.0, -8.0));
     let buzz_gain = db(uniform(rng, -30.0, -24.0));
     let buzz = Harmonics::new(&[1.0, 0.4, 0.2], rng);
+    let rattle = Harmonics::new(&[0.6, 1.0, 0.8, 0.6, 0.5, 0.4, 0.3], rng);
+    let mut smooth_buzz = OnePole::lowpass(100.0);
+    let mut smooth_rattle = OnePole::lowpass(100.0);
     let mut metal = Biquad::resonator(model.click_hz[0], 0.006);
     let mut ping = Biquad::resonator(model.click_hz[1], 0.003);
     let mut thump = Biquad::resonator(180.0, 0.02);
@@ -196,7 +225,10 @@ fn actuating_valve(
             let c = clicks[i];
             let struck = metal.process(c) + 0.7 * ping.process(c) + 0.5 * thump.process(c);
             let o = open[i];
-            struck + o * (flow_gain * flow.process(white(rng)) + buzz_gain * buzz.at(coil.cycles()))
+            let (seated, unseated) = coil_envelope[i];
+            let hum = smooth_buzz.process(seated) * buzz.at(coil.cycles())
+                + smooth_rattle.process(unseated) * rattle.at(coil.cycles());
+            struck + o * flow_gain * flow.process(white(rng)) + buzz_gain * hum
         })
         .collect()
 }
@@ -222,15 +254,18 @@ fn chatter(actuations: &mut [Actuation], rng: &mut ChaCha8Rng) {
     }
 }
 
-/// A sticking armature on a random share of actuations: breaking free 40-150 ms late with a
-/// 1.3-1.8× harder slam and 6-14 dB less flow, or (one in three) not opening at all.
+/// A sticking armature on a random share of actuations: the coil buzzes 0-6 dB louder with
+/// rich harmonics until the armature breaks free 40-150 ms late with a 1.3-1.8× harder slam
+/// and 6-14 dB less flow, or (one in three) never opens and buzzes until switched off.
 fn stuck(actuations: &mut [Actuation], rng: &mut ChaCha8Rng) {
     let share = uniform(rng, 0.5, 0.9);
     for a in actuations.iter_mut() {
         if rng.random::<f32>() > share {
             continue;
         }
+        a.stuck_buzz = db(uniform(rng, 0.0, 6.0));
         if rng.random::<f32>() < 1.0 / 3.0 {
+            a.open_s = a.close_s;
             a.open_click = 0.0;
             a.close_click = 0.0;
             a.flow = 0.0;
