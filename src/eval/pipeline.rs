@@ -40,9 +40,9 @@ pub fn untrained_detector(kind: ModelKind, train: &TrainConfig, device: &Device)
     new_detector(&model_config(kind, train), device, train.seed)
 }
 
-/// Trains a detector of `kind` on `clips` (file-sorted training clips of one machine type),
-/// reporting every step to `on_progress`. A diverged or cancelled run is an error and yields no
-/// model.
+/// Trains a detector of `kind` (default hyper-parameters, spec §10.5) on `clips` (file-sorted
+/// training clips of one machine type), reporting every step to `on_progress`. A diverged or
+/// cancelled run is an error and yields no model.
 pub fn train_model(
     kind: ModelKind,
     clips: &[FeatureClip],
@@ -50,7 +50,19 @@ pub fn train_model(
     device: &Device,
     on_progress: impl FnMut(&Progress),
 ) -> Result<TrainedModel, TrainError> {
-    let detector = untrained_detector(kind, train, device)?;
+    train_configured_model(&model_config(kind, train), clips, train, device, on_progress)
+}
+
+/// [`train_model`] with explicit hyper-parameters (`model` must already carry any learning-rate
+/// override of `train`, see [`TrainConfig::apply_to`]).
+pub fn train_configured_model(
+    model: &ModelConfig,
+    clips: &[FeatureClip],
+    train: &TrainConfig,
+    device: &Device,
+    on_progress: impl FnMut(&Progress),
+) -> Result<TrainedModel, TrainError> {
+    let detector = new_detector(model, device, train.seed)?;
     let vectors = clips.iter().map(|clip| clip.vectors.clone()).collect();
     let mut trainer = Trainer::new(detector, vectors, train.clone())?;
     let summary = trainer.run_to_end(on_progress)?;
