@@ -7,10 +7,11 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor};
 
 use super::blocks::{Mode, ParamInit, l2_mean, merge_running_statistics, row_mean_squared};
+use super::common::{load_weight_file, step_batches};
 use super::config::AeConfig;
 use super::nets::{Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
-use super::weights::{WeightTable, trainable_values};
+use super::weights::trainable_values;
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input, unknown_network,
@@ -103,14 +104,7 @@ impl Detector for Autoencoder {
         batches: &[Tensor<2>],
         observer: &mut StepObserver<'_>,
     ) -> Result<StepLosses, ModelError> {
-        let [batch] = batches else {
-            return Err(ModelError::BatchCount {
-                kind: self.kind(),
-                expected: 1,
-                got: batches.len(),
-            });
-        };
-        check_input(batch, self.config.input_dim, 1)?;
+        let [batch] = step_batches(self.kind(), batches, self.config.input_dim)?;
         let x = training_input(batch, &self.plain);
         let reconstruction = self.net.forward(x.clone(), Mode::Train);
         let loss = l2_mean(reconstruction, x);
@@ -137,10 +131,10 @@ impl Detector for Autoencoder {
     }
 
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
-        let mut table = WeightTable::parse(bytes)?;
-        let fresh = AeNet::new(&self.config, derive_seed(self.seed, "AE"), &self.device);
-        let net = table.load_into("AE", fresh)?;
-        table.ensure_consumed()?;
+        let net = load_weight_file(bytes, |table| {
+            let fresh = AeNet::new(&self.config, derive_seed(self.seed, "AE"), &self.device);
+            table.load_into("AE", fresh)
+        })?;
         self.net = net;
         self.optim = FlavouredAdam::module_optimizer(&self.config.adam);
         Ok(())

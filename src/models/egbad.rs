@@ -10,11 +10,12 @@ use burn::tensor::{Device, Tensor};
 use super::blocks::{
     Mode, Noise, ParamInit, bce_with_logits, merge_running_statistics, row_sum_abs,
 };
+use super::common::{load_weight_file, step_batches};
 use super::config::EgbadConfig;
 use super::ema::ema_update;
 use super::nets::{BiganDiscriminator, Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
-use super::weights::{WeightTable, trainable_values};
+use super::weights::trainable_values;
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input, unknown_network,
@@ -99,13 +100,29 @@ impl Egbad {
         }
     }
 
+    /// `rows` latent vectors z ~ N(0, 1) from the model's noise stream.
+    fn latent_noise(&mut self, rows: usize) -> Tensor<2> {
+        self.noise
+            .standard_normal(rows, self.config.latent_dim, &self.device)
+    }
+
+    /// D's logits, in training mode, on the encoder pair (ẑ, x) and then on the generator
+    /// pair (z, x̃).
+    fn discriminator_logits(
+        &mut self,
+        (z_hat, x): (Tensor<2>, Tensor<2>),
+        (z, x_gen): (Tensor<2>, Tensor<2>),
+    ) -> (Tensor<2>, Tensor<2>) {
+        let d = &self.nets.discriminator;
+        let (l_enc, _) = d.forward(z_hat, x, Mode::Train, &mut self.noise);
+        let (l_gen, _) = d.forward(z, x_gen, Mode::Train, &mut self.noise);
+        (l_enc, l_gen)
+    }
+
     /// Step 1 of spec §5.3: D on σCE(D(E(x₁), x₁), 1) + σCE(D(z₁, G(z₁)), 0); E and G run
     /// with batch statistics but keep their running statistics (not their update).
     fn discriminator_step(&mut self, x: Tensor<2>) -> Tensor<1> {
-        let rows = x.dims()[0];
-        let z = self
-            .noise
-            .standard_normal(rows, self.config.latent_dim, &self.device);
+        let z = self.latent_noise(x.dims()[0]);
         let nets = &self.nets;
         let z_hat = nets
             .encoder
@@ -115,12 +132,7 @@ impl Egbad {
             .generator
             .forward(z.clone(), Mode::TrainFrozenStats)
             .detach();
-        let (l_enc, _) = nets
-            .discriminator
-            .forward(z_hat, x, Mode::Train, &mut self.noise);
-        let (l_gen, _) = nets
-            .discriminator
-            .forward(z, x_gen, Mode::Train, &mut self.noise);
+        let (l_enc, l_gen) = self.discriminator_logits((z_hat, x), (z, x_gen));
         let loss_d = bce_with_logits(l_enc, 1.0) + bce_with_logits(l_gen, 0.0);
         let grads = GradientsParams::from_grads(loss_d.backward(), &self.nets.discriminator);
         let d = self.nets.discriminator.clone();
@@ -134,19 +146,10 @@ impl Egbad {
     /// Step 2 of spec §5.3: from one forward pass, G on σCE(D(z₂, G(z₂)), 1) and E on
     /// σCE(D(E(x₂), x₂), 0) (label flipped), with the updated D. Returns (L_G, L_E).
     fn generator_encoder_step(&mut self, x: Tensor<2>) -> (Tensor<1>, Tensor<1>) {
-        let rows = x.dims()[0];
-        let z = self
-            .noise
-            .standard_normal(rows, self.config.latent_dim, &self.device);
-        let nets = &self.nets;
-        let z_hat = nets.encoder.forward(x.clone(), Mode::Train);
-        let x_gen = nets.generator.forward(z.clone(), Mode::Train);
-        let (l_enc, _) = nets
-            .discriminator
-            .forward(z_hat, x, Mode::Train, &mut self.noise);
-        let (l_gen, _) = nets
-            .discriminator
-            .forward(z, x_gen, Mode::Train, &mut self.noise);
+        let z = self.latent_noise(x.dims()[0]);
+        let z_hat = self.nets.encoder.forward(x.clone(), Mode::Train);
+        let x_gen = self.nets.generator.forward(z.clone(), Mode::Train);
+        let (l_enc, l_gen) = self.discriminator_logits((z_hat, x), (z, x_gen));
         let loss_g = bce_with_logits(l_gen, 1.0);
         let loss_e = bce_with_logits(l_enc, 0.0);
         // L_G does not depend on E and L_E not on G, so one backward of the sum gives each
@@ -205,15 +208,7 @@ impl Detector for Egbad {
         batches: &[Tensor<2>],
         observer: &mut StepObserver<'_>,
     ) -> Result<StepLosses, ModelError> {
-        let [first, second] = batches else {
-            return Err(ModelError::BatchCount {
-                kind: self.kind(),
-                expected: 2,
-                got: batches.len(),
-            });
-        };
-        check_input(first, self.config.input_dim, 1)?;
-        check_input(second, self.config.input_dim, 1)?;
+        let [first, second] = step_batches(self.kind(), batches, self.config.input_dim)?;
         let loss_d = self.discriminator_step(training_input(first, &self.plain));
         observer("D", self);
         let (loss_g, loss_e) = self.generator_encoder_step(training_input(second, &self.plain));
@@ -259,20 +254,21 @@ impl Detector for Egbad {
     }
 
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
-        let mut table = WeightTable::parse(bytes)?;
-        let fresh = EgbadNets::new(&self.config, self.seed, &self.device);
-        let shadow = fresh.valid();
-        let nets = EgbadNets {
-            encoder: table.load_into("E", fresh.encoder)?,
-            generator: table.load_into("G", fresh.generator)?,
-            discriminator: table.load_into("D", fresh.discriminator)?,
-        };
-        let ema = EgbadNets {
-            encoder: table.load_into("E_ema", shadow.encoder)?,
-            generator: table.load_into("G_ema", shadow.generator)?,
-            discriminator: table.load_into("D_ema", shadow.discriminator)?,
-        };
-        table.ensure_consumed()?;
+        let (nets, ema) = load_weight_file(bytes, |table| {
+            let fresh = EgbadNets::new(&self.config, self.seed, &self.device);
+            let shadow = fresh.valid();
+            let nets = EgbadNets {
+                encoder: table.load_into("E", fresh.encoder)?,
+                generator: table.load_into("G", fresh.generator)?,
+                discriminator: table.load_into("D", fresh.discriminator)?,
+            };
+            let ema = EgbadNets {
+                encoder: table.load_into("E_ema", shadow.encoder)?,
+                generator: table.load_into("G_ema", shadow.generator)?,
+                discriminator: table.load_into("D_ema", shadow.discriminator)?,
+            };
+            Ok((nets, ema))
+        })?;
         self.nets = nets;
         self.ema = ema;
         self.optim_e = FlavouredAdam::module_optimizer(&self.config.adam);

@@ -20,6 +20,7 @@
 
 pub mod ae;
 pub mod blocks;
+mod common;
 mod config;
 pub mod egbad;
 mod ema;

@@ -12,14 +12,15 @@ use super::blocks::{
     Blk, BlkStack, Mode, Noise, ParamInit, bce_with_logits, l1_mean, l2_mean,
     merge_running_statistics, row_mean_squared, stack_widths,
 };
+use super::common::{
+    discriminator_collapsed, load_weight_file, pair_parameter_values, reset_weights, step_batches,
+};
 use super::config::SkipGanomalyConfig;
-use super::ema::overwrite_with;
 use super::nets::Discriminator;
 use super::optim::FlavouredAdam;
-use super::weights::{WeightTable, trainable_values};
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
-    check_input, derive_seed, training_input, unknown_network,
+    check_input, derive_seed, training_input,
 };
 
 const NETWORKS: &[&str] = &["G", "D"];
@@ -140,8 +141,7 @@ impl SkipGanomaly {
     /// Re-initialises D's weights, keeping parameter identities (and so D's Adam state).
     pub fn reinitialise_discriminator(&mut self) {
         let fresh = new_discriminator(&self.config, self.noise.next_seed(), &self.device);
-        merge_running_statistics(&self.discriminator);
-        self.discriminator = overwrite_with(self.discriminator.clone(), &fresh.valid());
+        self.discriminator = reset_weights(&self.discriminator, &fresh);
         self.d_resets += 1;
     }
 }
@@ -177,14 +177,7 @@ impl Detector for SkipGanomaly {
         batches: &[Tensor<2>],
         observer: &mut StepObserver<'_>,
     ) -> Result<StepLosses, ModelError> {
-        let [batch] = batches else {
-            return Err(ModelError::BatchCount {
-                kind: self.kind(),
-                expected: 1,
-                got: batches.len(),
-            });
-        };
-        check_input(batch, self.config.input_dim, 1)?;
+        let [batch] = step_batches(self.kind(), batches, self.config.input_dim)?;
         let c = self.config.clone();
         let x = training_input(batch, &self.plain);
 
@@ -230,11 +223,7 @@ impl Detector for SkipGanomaly {
 
     /// Step 6 of spec §7, at loss-read time: re-initialise D when the read L_D < threshold.
     fn on_losses_read(&mut self, losses: &[(String, f32)]) {
-        let threshold = self.config.d_reinit_threshold;
-        let collapsed = losses
-            .iter()
-            .any(|(name, value)| name == "D" && f64::from(*value) < threshold);
-        if collapsed {
+        if discriminator_collapsed(losses, self.config.d_reinit_threshold) {
             self.reinitialise_discriminator();
         }
     }
@@ -259,12 +248,16 @@ impl Detector for SkipGanomaly {
     }
 
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
-        let mut table = WeightTable::parse(bytes)?;
-        let fresh_g = UnetGenerator::new(&self.config, derive_seed(self.seed, "G"), &self.device);
-        let fresh_d = new_discriminator(&self.config, derive_seed(self.seed, "D"), &self.device);
-        let generator = table.load_into("G", fresh_g)?;
-        let discriminator = table.load_into("D", fresh_d)?;
-        table.ensure_consumed()?;
+        let (generator, discriminator) = load_weight_file(bytes, |table| {
+            let fresh_g =
+                UnetGenerator::new(&self.config, derive_seed(self.seed, "G"), &self.device);
+            let fresh_d =
+                new_discriminator(&self.config, derive_seed(self.seed, "D"), &self.device);
+            Ok((
+                table.load_into("G", fresh_g)?,
+                table.load_into("D", fresh_d)?,
+            ))
+        })?;
         self.generator = generator;
         self.discriminator = discriminator;
         self.optim_g = FlavouredAdam::module_optimizer(&self.config.adam);
@@ -273,10 +266,6 @@ impl Detector for SkipGanomaly {
     }
 
     fn parameter_values(&self, network: &str) -> Result<Vec<f32>, ModelError> {
-        match network {
-            "G" => trainable_values(&self.generator.valid()),
-            "D" => trainable_values(&self.discriminator.valid()),
-            other => Err(unknown_network(self.kind(), other, NETWORKS)),
-        }
+        pair_parameter_values(self.kind(), network, &self.generator, &self.discriminator)
     }
 }
