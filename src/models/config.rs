@@ -245,6 +245,15 @@ impl ModelConfig {
         self.adam().lr
     }
 
+    fn batch_norm(&self) -> &BatchNormSettings {
+        match self {
+            ModelConfig::Ae(c) => &c.batch_norm,
+            ModelConfig::Ganomaly(c) => &c.batch_norm,
+            ModelConfig::SkipGanomaly(c) => &c.batch_norm,
+            ModelConfig::Egbad(c) => &c.batch_norm,
+        }
+    }
+
     fn adam(&self) -> &AdamSettings {
         match self {
             ModelConfig::Ae(c) => &c.adam,
@@ -264,49 +273,37 @@ impl ModelConfig {
     }
 
     fn find_problem(&self) -> Result<(), String> {
-        let (sizes, bn) = match self {
-            ModelConfig::Ae(c) => (
-                vec![
-                    ("input_dim", c.input_dim),
-                    ("hidden_dim", c.hidden_dim),
-                    ("latent_dim", c.latent_dim),
-                ],
-                c.batch_norm,
-            ),
-            ModelConfig::Ganomaly(c) => (
-                vec![
-                    ("input_dim", c.input_dim),
-                    ("hidden_dim", c.hidden_dim),
-                    ("latent_dim", c.latent_dim),
-                ],
-                c.batch_norm,
-            ),
-            ModelConfig::SkipGanomaly(c) => (
-                vec![
-                    ("input_dim", c.input_dim),
-                    ("hidden_dim", c.hidden_dim),
-                    ("hidden_layers", c.hidden_layers),
-                    ("latent_dim", c.latent_dim),
-                    ("feature_dim", c.feature_dim),
-                ],
-                c.batch_norm,
-            ),
-            ModelConfig::Egbad(c) => (
-                vec![
-                    ("input_dim", c.input_dim),
-                    ("hidden_dim", c.hidden_dim),
-                    ("latent_dim", c.latent_dim),
-                    ("d_hidden_dim", c.d_hidden_dim),
-                ],
-                c.batch_norm,
-            ),
+        let sizes = match self {
+            ModelConfig::Ae(c) => vec![
+                ("input_dim", c.input_dim),
+                ("hidden_dim", c.hidden_dim),
+                ("latent_dim", c.latent_dim),
+            ],
+            ModelConfig::Ganomaly(c) => vec![
+                ("input_dim", c.input_dim),
+                ("hidden_dim", c.hidden_dim),
+                ("latent_dim", c.latent_dim),
+            ],
+            ModelConfig::SkipGanomaly(c) => vec![
+                ("input_dim", c.input_dim),
+                ("hidden_dim", c.hidden_dim),
+                ("hidden_layers", c.hidden_layers),
+                ("latent_dim", c.latent_dim),
+                ("feature_dim", c.feature_dim),
+            ],
+            ModelConfig::Egbad(c) => vec![
+                ("input_dim", c.input_dim),
+                ("hidden_dim", c.hidden_dim),
+                ("latent_dim", c.latent_dim),
+                ("d_hidden_dim", c.d_hidden_dim),
+            ],
         };
         for (name, value) in sizes {
             if value == 0 {
                 return Err(format!("{name} must be at least 1"));
             }
         }
-        bn.check()?;
+        self.batch_norm().check()?;
         self.adam().check("adam")?;
         self.check_weights()
     }
