@@ -1,5 +1,7 @@
 //! What can stop a training run.
 
+use burn::tensor::TensorData;
+
 use crate::models::{ModelError, ModelKind};
 
 /// Errors of training and scoring.
@@ -74,4 +76,18 @@ pub enum TrainError {
     /// The model refused a batch or a scoring input.
     #[error(transparent)]
     Model(#[from] ModelError),
+}
+
+/// The `f32` values of downloaded tensor data; `read` is the download's result, whose error
+/// becomes [`TrainError::Read`].
+pub(super) fn f32_values<E: std::fmt::Debug>(
+    read: Result<TensorData, E>,
+) -> Result<Vec<f32>, TrainError> {
+    read.map_err(read_failure)?
+        .try_into_vec_as::<f32>()
+        .map_err(read_failure)
+}
+
+fn read_failure(error: impl std::fmt::Debug) -> TrainError {
+    TrainError::Read(format!("{error:?}"))
 }

@@ -3,6 +3,7 @@
 use burn::tensor::Tensor;
 
 use super::TrainError;
+use super::error::f32_values;
 use crate::models::StepLosses;
 
 /// Pairs loss names with their downloaded values.
@@ -27,18 +28,10 @@ fn split_losses(losses: StepLosses) -> (Vec<String>, Option<Tensor<1>>) {
 /// Reads a step's losses with one synchronous device read.
 pub(super) fn read_losses(losses: StepLosses) -> Result<Vec<(String, f32)>, TrainError> {
     let (names, joined) = split_losses(losses);
-    let values = match joined {
-        Some(t) => t
-            .try_into_data()
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?,
-        None => return Ok(Vec::new()),
-    };
-    name_values(
-        names,
-        values
-            .try_into_vec_as::<f32>()
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?,
-    )
+    match joined {
+        Some(t) => name_values(names, f32_values(t.try_into_data())?),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Reads a step's losses with one asynchronous device read.
@@ -46,17 +39,8 @@ pub(super) async fn read_losses_async(
     losses: StepLosses,
 ) -> Result<Vec<(String, f32)>, TrainError> {
     let (names, joined) = split_losses(losses);
-    let values = match joined {
-        Some(t) => t
-            .into_data_async()
-            .await
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?,
-        None => return Ok(Vec::new()),
-    };
-    name_values(
-        names,
-        values
-            .try_into_vec_as::<f32>()
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?,
-    )
+    match joined {
+        Some(t) => name_values(names, f32_values(t.into_data_async().await)?),
+        None => Ok(Vec::new()),
+    }
 }

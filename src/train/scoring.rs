@@ -8,6 +8,7 @@ use std::ops::Range;
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::TrainError;
+use super::error::f32_values;
 use crate::features::Vectors;
 use crate::models::Detector;
 
@@ -38,10 +39,20 @@ fn check_dim(detector: &dyn Detector, dim: usize) -> Result<(), TrainError> {
     Ok(())
 }
 
-/// Converts downloaded tensor data to `f32` values.
-fn values(data: TensorData) -> Result<Vec<f32>, TrainError> {
-    data.try_into_vec_as::<f32>()
-        .map_err(|e| TrainError::Read(format!("{e:?}")))
+/// The `[n, dim]` input tensors of the row-major `rows`, `chunk` vectors each, on `device`.
+fn chunk_tensors(
+    rows: &[f32],
+    dim: usize,
+    chunk: usize,
+    device: &Device,
+) -> impl Iterator<Item = Tensor<2>> {
+    chunks(rows.len() / dim, chunk).map(move |range| {
+        to_tensor(
+            rows[range.start * dim..range.end * dim].to_vec(),
+            dim,
+            device,
+        )
+    })
 }
 
 /// Per-vector scores of the row-major `rows` (`dim` wide), `chunk` vectors per forward pass.
@@ -53,20 +64,9 @@ pub fn score_rows(
     chunk: usize,
 ) -> Result<Vec<f32>, TrainError> {
     check_dim(detector, dim)?;
-    let device = detector.device();
-    let n = rows.len() / dim;
-    let mut scores = Vec::with_capacity(n);
-    for range in chunks(n, chunk) {
-        let x = to_tensor(
-            rows[range.start * dim..range.end * dim].to_vec(),
-            dim,
-            &device,
-        );
-        let data = detector
-            .score(x)?
-            .try_into_data()
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?;
-        scores.extend(values(data)?);
+    let mut scores = Vec::with_capacity(rows.len() / dim);
+    for x in chunk_tensors(rows, dim, chunk, &detector.device()) {
+        scores.extend(f32_values(detector.score(x)?.try_into_data())?);
     }
     Ok(scores)
 }
@@ -80,20 +80,9 @@ pub async fn score_rows_async(
 ) -> Result<Vec<f32>, TrainError> {
     check_dim(detector, dim)?;
     let device = detector.device();
-    let n = rows.len() / dim;
-    let mut scores = Vec::with_capacity(n);
-    for range in chunks(n, chunk) {
-        let x = to_tensor(
-            rows[range.start * dim..range.end * dim].to_vec(),
-            dim,
-            &device,
-        );
-        let data = detector
-            .score(x)?
-            .into_data_async()
-            .await
-            .map_err(|e| TrainError::Read(format!("{e:?}")))?;
-        scores.extend(values(data)?);
+    let mut scores = Vec::with_capacity(rows.len() / dim);
+    for x in chunk_tensors(rows, dim, chunk, &device) {
+        scores.extend(f32_values(detector.score(x)?.into_data_async().await)?);
     }
     Ok(scores)
 }
