@@ -327,6 +327,18 @@ pub fn mix_into(dst: &mut [f32], src: &[f32], gain: f32) {
     }
 }
 
+/// Scale a machine's healthy signal to its nominal RMS `level`, varied by ±1.5 dB per clip.
+pub fn set_clip_level(out: &mut [f32], level: f32, rng: &mut ChaCha8Rng) {
+    normalise_rms(out, level * db(uniform(rng, -1.5, 1.5)));
+}
+
+/// Add a fault `layer` into `dst` at `rel_db` decibels relative to `dst`'s RMS (`layer` is
+/// rescaled in place first).
+pub fn mix_at_relative_db(dst: &mut [f32], layer: &mut [f32], rel_db: f32) {
+    normalise_rms(layer, rms(dst) * db(rel_db));
+    mix_into(dst, layer, 1.0);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::dsp::{
     Biquad, Drift, Harmonics, OnePole, Phase, SAMPLE_RATE, add_impulse, crossing_times, db,
-    mix_into, normalise_rms, rms, sin_cycles, uniform, white, wrap64,
+    mix_at_relative_db, set_clip_level, sin_cycles, uniform, white, wrap64,
 };
 
 /// Fault kinds, in the order `fault` indices refer to.
@@ -105,7 +105,7 @@ pub(super) fn render(
         0.0
     };
     let (mut out, cycles) = rotor(model, imbalance_depth, n, rng);
-    normalise_rms(&mut out, LEVEL * db(uniform(rng, -1.5, 1.5)));
+    set_clip_level(&mut out, LEVEL, rng);
     let layer = match fault {
         Some(1) => Some((
             bearing_defect(&cycles, fault_rng),
@@ -118,8 +118,7 @@ pub(super) fn render(
         _ => None,
     };
     if let Some((mut layer, rel_db)) = layer {
-        normalise_rms(&mut layer, rms(&out) * db(rel_db));
-        mix_into(&mut out, &layer, 1.0);
+        mix_at_relative_db(&mut out, &mut layer, rel_db);
     }
     out
 }

@@ -9,8 +9,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::dsp::{
-    Biquad, Drift, Harmonics, Phase, SAMPLE_RATE, add_impulse, db, mix_into, normalise_rms,
-    poisson_times, rms, sin_cycles, uniform, white, wrap64,
+    Biquad, Drift, Harmonics, Phase, SAMPLE_RATE, add_impulse, db, mix_at_relative_db,
+    poisson_times, set_clip_level, sin_cycles, uniform, white, wrap64,
 };
 
 /// Fault kinds, in the order `fault` indices refer to.
@@ -108,15 +108,14 @@ pub(super) fn render(
         clog(&mut op, fault_rng);
     }
     let mut out = running_pump(model, &op, n, rng);
-    normalise_rms(&mut out, LEVEL * db(uniform(rng, -1.5, 1.5)));
+    set_clip_level(&mut out, LEVEL, rng);
     let layer = match fault {
         Some(0) => Some((cavitation(n, fault_rng), uniform(fault_rng, -27.0, -18.0))),
         Some(1) => Some((leak(n, fault_rng), uniform(fault_rng, -26.0, -17.0))),
         _ => None,
     };
     if let Some((mut layer, rel_db)) = layer {
-        normalise_rms(&mut layer, rms(&out) * db(rel_db));
-        mix_into(&mut out, &layer, 1.0);
+        mix_at_relative_db(&mut out, &mut layer, rel_db);
     }
     out
 }

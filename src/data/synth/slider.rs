@@ -9,8 +9,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::dsp::{
-    Biquad, Drift, Harmonics, OnePole, Phase, SAMPLE_RATE, add_impulse, db, mix_into,
-    normalise_rms, poisson_times, rms, sin_cycles, uniform, white,
+    Biquad, Drift, Harmonics, OnePole, Phase, SAMPLE_RATE, add_impulse, db, mix_at_relative_db,
+    poisson_times, set_clip_level, sin_cycles, uniform, white,
 };
 
 /// Fault kinds, in the order `fault` indices refer to.
@@ -99,7 +99,7 @@ pub(super) fn render(
     let strokes = schedule(model, n as f32 / SAMPLE_RATE, rng);
     let velocity = velocity_profile(&strokes, n);
     let mut out = moving_carriage(model, &strokes, &velocity, rng);
-    normalise_rms(&mut out, LEVEL * db(uniform(rng, -1.5, 1.5)));
+    set_clip_level(&mut out, LEVEL, rng);
     let layer = match fault {
         Some(0) => Some((
             squeal(&strokes, &velocity, fault_rng),
@@ -112,8 +112,7 @@ pub(super) fn render(
         _ => None,
     };
     if let Some((mut layer, rel_db)) = layer {
-        normalise_rms(&mut layer, rms(&out) * db(rel_db));
-        mix_into(&mut out, &layer, 1.0);
+        mix_at_relative_db(&mut out, &mut layer, rel_db);
     }
     out
 }

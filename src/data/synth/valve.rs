@@ -11,8 +11,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::dsp::{
-    Biquad, Harmonics, OnePole, Phase, SAMPLE_RATE, add_impulse, db, mix_into, normalise_rms, rms,
-    uniform, white,
+    Biquad, Harmonics, OnePole, Phase, SAMPLE_RATE, add_impulse, db, mix_at_relative_db,
+    set_clip_level, uniform, white,
 };
 
 /// Fault kinds, in the order `fault` indices refer to.
@@ -118,11 +118,11 @@ pub(super) fn render(
     let open = flow_envelope(&actuations, n);
     let coil = coil_envelopes(&actuations, n);
     let mut out = actuating_valve(model, &actuations, &open, &coil, rng);
-    normalise_rms(&mut out, LEVEL * db(uniform(rng, -1.5, 1.5)));
+    set_clip_level(&mut out, LEVEL, rng);
     if fault == Some(0) {
         let mut hiss = leak(&open, fault_rng);
-        normalise_rms(&mut hiss, rms(&out) * db(uniform(fault_rng, -24.0, -14.0)));
-        mix_into(&mut out, &hiss, 1.0);
+        let rel_db = uniform(fault_rng, -24.0, -14.0);
+        mix_at_relative_db(&mut out, &mut hiss, rel_db);
     }
     out
 }
