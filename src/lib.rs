@@ -8,13 +8,13 @@
 //! Spec references (§) point to `REFERENCE_SPEC.md`.
 
 pub mod audio;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod data;
-pub mod features;
-pub mod metrics;
 pub mod device;
 pub mod eval;
+pub mod features;
+pub mod metrics;
 pub mod models;
 pub mod store;
 pub mod train;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cli;

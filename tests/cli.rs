@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn sonogan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sonogan")).args(args).output().expect("run sonogan")
+    Command::new(env!("CARGO_BIN_EXE_sonogan"))
+        .args(args)
+        .output()
+        .expect("run sonogan")
 }
 
 fn stdout(output: &Output) -> String {
@@ -18,7 +21,12 @@ fn stderr(output: &Output) -> String {
 }
 
 fn assert_ok(output: &Output) {
-    assert!(output.status.success(), "failed: {}\n{}", stderr(output), stdout(output));
+    assert!(
+        output.status.success(),
+        "failed: {}\n{}",
+        stderr(output),
+        stdout(output)
+    );
 }
 
 /// The JSON object on the last line of stdout.
@@ -33,8 +41,23 @@ fn synth(dir: &Path, train: usize, test: usize, secs: &str) -> PathBuf {
     let root = dir.join("data");
     let (train, test) = (train.to_string(), test.to_string());
     let args = [
-        "synth", "--out", root.to_str().unwrap(), "--types", "valve", "--ids", "id_00,id_02", "--train", &train, "--test-normal", &test, "--test-anomaly", &test,
-        "--secs", secs, "--seed", "3",
+        "synth",
+        "--out",
+        root.to_str().unwrap(),
+        "--types",
+        "valve",
+        "--ids",
+        "id_00,id_02",
+        "--train",
+        &train,
+        "--test-normal",
+        &test,
+        "--test-anomaly",
+        &test,
+        "--secs",
+        secs,
+        "--seed",
+        "3",
     ];
     assert_ok(&sonogan(&args));
     root
@@ -59,13 +82,27 @@ fn features_shapes_follow_the_frame_arithmetic() {
     let root = synth(dir.path(), 1, 0, "2");
     let clip = root.join("valve/train/normal_id_00_00000000.wav");
     let out = dir.path().join("v.npy");
-    assert_ok(&sonogan(&["features", clip.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    assert_ok(&sonogan(&[
+        "features",
+        clip.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
     let vectors = sonogan::features::npy::load(&out).unwrap();
     // 2 s = 32000 samples: 1 + 32000/512 = 63 frames (integer division), 63 − 4 = 59 vectors.
     assert_eq!(vectors.shape, vec![59, 640]);
     let logmel = dir.path().join("l.npy");
-    assert_ok(&sonogan(&["features", clip.to_str().unwrap(), "--logmel", "--out", logmel.to_str().unwrap()]));
-    assert_eq!(sonogan::features::npy::load(&logmel).unwrap().shape, vec![128, 63]);
+    assert_ok(&sonogan(&[
+        "features",
+        clip.to_str().unwrap(),
+        "--logmel",
+        "--out",
+        logmel.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        sonogan::features::npy::load(&logmel).unwrap().shape,
+        vec![128, 63]
+    );
 }
 
 #[test]
@@ -73,9 +110,18 @@ fn features_of_a_corrupt_file_fail_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("broken.wav");
     std::fs::write(&bad, b"RIFF\x10\x00\x00\x00WAVEfmt ").unwrap();
-    let output = sonogan(&["features", bad.to_str().unwrap(), "--out", dir.path().join("x.npy").to_str().unwrap()]);
+    let output = sonogan(&[
+        "features",
+        bad.to_str().unwrap(),
+        "--out",
+        dir.path().join("x.npy").to_str().unwrap(),
+    ]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("broken.wav"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("broken.wav"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!stderr(&output).contains("panicked"));
 }
 
@@ -100,10 +146,32 @@ fn train_then_score_uses_the_model_file() {
     let dir = tempfile::tempdir().unwrap();
     let root = synth(dir.path(), 4, 2, "2");
     let model = dir.path().join("valve.sonogan");
-    let args = ["train", "--data", root.to_str().unwrap(), "--type", "valve", "--model", "ae", "--epochs", "2", "--batch", "64", "--device", "cpu", "--out", model.to_str().unwrap()];
+    let args = [
+        "train",
+        "--data",
+        root.to_str().unwrap(),
+        "--type",
+        "valve",
+        "--model",
+        "ae",
+        "--epochs",
+        "2",
+        "--batch",
+        "64",
+        "--device",
+        "cpu",
+        "--out",
+        model.to_str().unwrap(),
+    ];
     assert_ok(&sonogan(&args));
     let test_dir = root.join("valve/test");
-    let output = sonogan(&["score", "--model", model.to_str().unwrap(), test_dir.to_str().unwrap(), "--json"]);
+    let output = sonogan(&[
+        "score",
+        "--model",
+        model.to_str().unwrap(),
+        test_dir.to_str().unwrap(),
+        "--json",
+    ]);
     assert_ok(&output);
     let report = last_json(&output);
     assert_eq!(report["model"]["kind"], "ae");
@@ -120,9 +188,18 @@ fn train_then_score_uses_the_model_file() {
     bytes[middle] ^= 0xff;
     let damaged = dir.path().join("damaged.sonogan");
     std::fs::write(&damaged, bytes).unwrap();
-    let output = sonogan(&["score", "--model", damaged.to_str().unwrap(), test_dir.to_str().unwrap()]);
+    let output = sonogan(&[
+        "score",
+        "--model",
+        damaged.to_str().unwrap(),
+        test_dir.to_str().unwrap(),
+    ]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("damaged.sonogan"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("damaged.sonogan"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -130,7 +207,22 @@ fn eval_prints_table_json_and_dcase_files() {
     let dir = tempfile::tempdir().unwrap();
     let root = synth(dir.path(), 3, 2, "2");
     let out = dir.path().join("results");
-    let args = ["eval", "--data", root.to_str().unwrap(), "--models", "ae,egbad", "--epochs", "1", "--batch", "64", "--device", "cpu", "--out-dir", out.to_str().unwrap(), "--json"];
+    let args = [
+        "eval",
+        "--data",
+        root.to_str().unwrap(),
+        "--models",
+        "ae,egbad",
+        "--epochs",
+        "1",
+        "--batch",
+        "64",
+        "--device",
+        "cpu",
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--json",
+    ];
     let output = sonogan(&args);
     assert_ok(&output);
     let report = last_json(&output);
@@ -140,9 +232,15 @@ fn eval_prints_table_json_and_dcase_files() {
             let auc = valve["ids"][id]["auc"].as_f64().unwrap();
             assert!((0.0..=1.0).contains(&auc));
         }
-        let mean = (valve["ids"]["id_00"]["auc"].as_f64().unwrap() + valve["ids"]["id_02"]["auc"].as_f64().unwrap()) / 2.0;
+        let mean = (valve["ids"]["id_00"]["auc"].as_f64().unwrap()
+            + valve["ids"]["id_02"]["auc"].as_f64().unwrap())
+            / 2.0;
         assert!((valve["auc"].as_f64().unwrap() - mean).abs() < 1e-12);
-        assert!(out.join(model).join("anomaly_score_valve_id_00.csv").is_file());
+        assert!(
+            out.join(model)
+                .join("anomaly_score_valve_id_00.csv")
+                .is_file()
+        );
         assert!(out.join(model).join("result.csv").is_file());
     }
     assert!(report["timing"]["train_s"]["egbad"].as_f64().unwrap() > 0.0);

@@ -24,9 +24,11 @@ pub struct AucArgs {
 
 /// Run the command.
 pub fn run(args: AucArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&args.scores).with_context(|| format!("{}: cannot read", args.scores.display()))?;
+    let text = std::fs::read_to_string(&args.scores)
+        .with_context(|| format!("{}: cannot read", args.scores.display()))?;
     let (labels, scores) = parse_scores_csv(&args.scores, &text)?;
-    let summary = auc_summary(&labels, &scores, args.max_fpr).with_context(|| format!("{}", args.scores.display()))?;
+    let summary = auc_summary(&labels, &scores, args.max_fpr)
+        .with_context(|| format!("{}", args.scores.display()))?;
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
@@ -37,21 +39,36 @@ pub fn run(args: AucArgs) -> Result<()> {
 
 fn print_summary(s: &AucSummary, max_fpr: f64) {
     println!("AUC        {:.6}", s.auc);
-    println!("pAUC       {:.6}   (McClish-standardised, max FPR {max_fpr})", s.pauc);
+    println!(
+        "pAUC       {:.6}   (McClish-standardised, max FPR {max_fpr})",
+        s.pauc
+    );
     println!("pAUC raw   {:.6}   (partial area / max FPR)", s.pauc_raw);
     println!("clips      {} normal, {} anomaly", s.n_normal, s.n_anomaly);
 }
 
 /// Parse `label,score` rows; every problem names the file and line.
 pub fn parse_scores_csv(path: &Path, text: &str) -> Result<(Vec<bool>, Vec<f64>)> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
-        bail!("{}: empty file; expected a header `label,score` and one row per clip", path.display());
+        bail!(
+            "{}: empty file; expected a header `label,score` and one row per clip",
+            path.display()
+        );
     };
-    let columns: Vec<String> = header.split(',').map(|c| c.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect();
+    let columns: Vec<String> = header
+        .split(',')
+        .map(|c| c.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
     let find = |name: &str| columns.iter().position(|c| c == name);
     let (Some(label_col), Some(score_col)) = (find("label"), find("score")) else {
-        bail!("{}: line 1: header is `{header}`, expected columns `label` and `score`", path.display());
+        bail!(
+            "{}: line 1: header is `{header}`, expected columns `label` and `score`",
+            path.display()
+        );
     };
     let mut labels = Vec::new();
     let mut scores = Vec::new();
@@ -62,13 +79,22 @@ pub fn parse_scores_csv(path: &Path, text: &str) -> Result<(Vec<bool>, Vec<f64>)
         let label = match field(label_col) {
             "0" => false,
             "1" => true,
-            other => bail!("{}: line {line_no}: label `{other}` is not 0 (normal) or 1 (anomaly)", path.display()),
+            other => bail!(
+                "{}: line {line_no}: label `{other}` is not 0 (normal) or 1 (anomaly)",
+                path.display()
+            ),
         };
         let score: f64 = field(score_col)
             .parse()
             .ok()
             .filter(|s: &f64| s.is_finite())
-            .with_context(|| format!("{}: line {line_no}: score `{}` is not a finite number", path.display(), field(score_col)))?;
+            .with_context(|| {
+                format!(
+                    "{}: line {line_no}: score `{}` is not a finite number",
+                    path.display(),
+                    field(score_col)
+                )
+            })?;
         labels.push(label);
         scores.push(score);
     }

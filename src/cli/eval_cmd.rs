@@ -29,7 +29,11 @@ pub struct EvalArgs {
     #[arg(long, value_delimiter = ',')]
     types: Vec<String>,
     /// Detectors, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "ae,ganomaly,skip-ganomaly,egbad")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "ae,ganomaly,skip-ganomaly,egbad"
+    )]
     models: Vec<ModelKind>,
     #[command(flatten)]
     training: TrainingArgs,
@@ -45,30 +49,67 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs) -> Result<()> {
     let opts = args.training.load_options();
     let dataset = load::scan(&args.data, &opts)?;
-    let types = if args.types.is_empty() { dataset.machine_types() } else { args.types.clone() };
+    let types = if args.types.is_empty() {
+        dataset.machine_types()
+    } else {
+        args.types.clone()
+    };
     for machine_type in &types {
         if !dataset.machine_types().contains(machine_type) {
-            bail!("{}: no machine type '{machine_type}' (found: {})", args.data.display(), dataset.machine_types().join(", "));
+            bail!(
+                "{}: no machine type '{machine_type}' (found: {})",
+                args.data.display(),
+                dataset.machine_types().join(", ")
+            );
         }
     }
     let device = select_device(args.training.device)?;
-    eprintln!("evaluating {} model(s) on {} type(s) with {}", args.models.len(), types.len(), device.description);
+    eprintln!(
+        "evaluating {} model(s) on {} type(s) with {}",
+        args.models.len(),
+        types.len(),
+        device.description
+    );
     let config = args.training.train_config();
     let mut scores: Vec<ClipScore> = Vec::new();
     let mut features_s = 0.0;
     let mut train_s: BTreeMap<String, f64> = BTreeMap::new();
     for machine_type in &types {
         let started = Instant::now();
-        let train = load::features(&args.data, &load::select(&dataset, machine_type, Split::Train, &opts), &opts, "training clips")?;
-        let test = load::features(&args.data, &load::select(&dataset, machine_type, Split::Test, &opts), &opts, "test clips")?;
+        let train = load::features(
+            &args.data,
+            &load::select(&dataset, machine_type, Split::Train, &opts),
+            &opts,
+            "training clips",
+        )?;
+        let test = load::features(
+            &args.data,
+            &load::select(&dataset, machine_type, Split::Test, &opts),
+            &opts,
+            "test clips",
+        )?;
         features_s += started.elapsed().as_secs_f64();
         check_split(machine_type, &train, &test)?;
         for &kind in &args.models {
             let started = Instant::now();
-            let trained = train_with_bar(kind, &train, &config, &device.device).with_context(|| format!("machine type {machine_type}"))?;
+            let trained = train_with_bar(
+                &args.training.model_config(kind),
+                &train,
+                &config,
+                &device.device,
+            )
+            .with_context(|| format!("machine type {machine_type}"))?;
             *train_s.entry(kind.name().to_string()).or_default() += started.elapsed().as_secs_f64();
-            scores.extend(score_clips(trained.detector.as_ref(), kind.name(), &test, DEFAULT_SCORE_CHUNK)?);
-            eprintln!("{machine_type}: {kind} done in {:.1} s", started.elapsed().as_secs_f64());
+            scores.extend(score_clips(
+                trained.detector.as_ref(),
+                kind.name(),
+                &test,
+                DEFAULT_SCORE_CHUNK,
+            )?);
+            eprintln!(
+                "{machine_type}: {kind} done in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     let table = EvalTable::build(&scores, DCASE_MAX_FPR)?;
@@ -107,10 +148,16 @@ fn check_split(machine_type: &str, train: &[FeatureClip], test: &[FeatureClip]) 
 }
 
 /// DCASE files per model: `<dir>/<model>/anomaly_score_<type>_<id>.csv` and `result.csv`.
-fn write_results(dir: &std::path::Path, models: &[ModelKind], table: &EvalTable, scores: &[ClipScore]) -> Result<()> {
+fn write_results(
+    dir: &std::path::Path,
+    models: &[ModelKind],
+    table: &EvalTable,
+    scores: &[ClipScore],
+) -> Result<()> {
     for kind in models {
         let model_dir = dir.join(kind.name());
-        std::fs::create_dir_all(&model_dir).with_context(|| format!("{}: cannot create", model_dir.display()))?;
+        std::fs::create_dir_all(&model_dir)
+            .with_context(|| format!("{}: cannot create", model_dir.display()))?;
         write_dcase_files(&model_dir, scores, table, kind.name())?;
     }
     eprintln!("wrote DCASE result files to {}", dir.display());

@@ -36,11 +36,16 @@ pub struct FeaturesArgs {
 
 /// Run the command.
 pub fn run(args: FeaturesArgs) -> Result<()> {
-    let opts = DecodeOptions { channel: args.channel };
+    let opts = DecodeOptions {
+        channel: args.channel,
+    };
     match (&args.out, &args.out_dir) {
         (Some(out), None) => {
             if args.clips.len() != 1 {
-                bail!("--out takes exactly one clip ({} given); use --out-dir for several", args.clips.len());
+                bail!(
+                    "--out takes exactly one clip ({} given); use --out-dir for several",
+                    args.clips.len()
+                );
             }
             let mut extractor = FeatureExtractor::new(FeatureConfig::default());
             write_features(&mut extractor, &args.clips[0], out, &opts, args.logmel)
@@ -52,7 +57,8 @@ pub fn run(args: FeaturesArgs) -> Result<()> {
 
 /// Features of many clips in parallel; every failure is reported, the rest still written.
 fn run_many(args: &FeaturesArgs, dir: &Path, opts: &DecodeOptions) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create output directory", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create output directory", dir.display()))?;
     check_unique_stems(&args.clips)?;
     let bar = super::progress::counter(args.clips.len() as u64, "clips");
     let failures: Vec<String> = args
@@ -82,7 +88,13 @@ fn run_many(args: &FeaturesArgs, dir: &Path, opts: &DecodeOptions) -> Result<()>
 }
 
 /// Decode one clip, compute its features and write them as NPY.
-fn write_features(extractor: &mut FeatureExtractor, clip: &Path, out: &Path, opts: &DecodeOptions, logmel: bool) -> Result<()> {
+fn write_features(
+    extractor: &mut FeatureExtractor,
+    clip: &Path,
+    out: &Path,
+    opts: &DecodeOptions,
+    logmel: bool,
+) -> Result<()> {
     let decoded = audio::load(clip, opts)?;
     let bytes = if logmel {
         let spec = extractor.log_mel(&decoded.samples);
@@ -96,7 +108,9 @@ fn write_features(extractor: &mut FeatureExtractor, clip: &Path, out: &Path, opt
 
 /// The file stem used for `<stem>.npy`.
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "clip".into())
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "clip".into())
 }
 
 /// Two clips with the same stem would overwrite each other's output: refuse up front.
@@ -104,7 +118,12 @@ fn check_unique_stems(clips: &[PathBuf]) -> Result<()> {
     let mut seen = std::collections::HashMap::new();
     for clip in clips {
         if let Some(previous) = seen.insert(stem(clip), clip) {
-            bail!("{} and {} would both be written as {}.npy; run them into separate --out-dir folders", previous.display(), clip.display(), stem(clip));
+            bail!(
+                "{} and {} would both be written as {}.npy; run them into separate --out-dir folders",
+                previous.display(),
+                clip.display(),
+                stem(clip)
+            );
         }
     }
     Ok(())

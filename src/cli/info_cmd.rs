@@ -46,11 +46,20 @@ impl AudioStats {
     fn add(&mut self, info: &WavInfo) {
         self.readable += 1;
         self.total_s += info.duration_s;
-        self.min_s = Some(self.min_s.map_or(info.duration_s, |m| m.min(info.duration_s)));
-        self.max_s = Some(self.max_s.map_or(info.duration_s, |m| m.max(info.duration_s)));
+        self.min_s = Some(
+            self.min_s
+                .map_or(info.duration_s, |m| m.min(info.duration_s)),
+        );
+        self.max_s = Some(
+            self.max_s
+                .map_or(info.duration_s, |m| m.max(info.duration_s)),
+        );
         *self.sample_rates.entry(info.sample_rate).or_default() += 1;
         *self.channels.entry(info.channels).or_default() += 1;
-        *self.formats.entry(format!("{}{}", info.sample_format, info.bits_per_sample)).or_default() += 1;
+        *self
+            .formats
+            .entry(format!("{}{}", info.sample_format, info.bits_per_sample))
+            .or_default() += 1;
     }
 }
 
@@ -59,7 +68,9 @@ pub fn run(args: InfoArgs) -> Result<()> {
     if args.dir.is_file() {
         return describe_file(&args.dir, args.json);
     }
-    let opts = DatasetOptions { mimii_train_per_id: args.mimii_train };
+    let opts = DatasetOptions {
+        mimii_train_per_id: args.mimii_train,
+    };
     let dataset = Dataset::scan(&args.dir, &opts)?;
     let (stats, unreadable) = probe_clips(&args.dir, &dataset);
     let mut rejected = dataset.rejected.clone();
@@ -78,17 +89,25 @@ pub fn run(args: InfoArgs) -> Result<()> {
         print_report(&args.dir, &dataset, &stats, &rejected);
     }
     if !rejected.is_empty() {
-        anyhow::bail!("{}: {} unusable file(s), listed above", args.dir.display(), rejected.len());
+        anyhow::bail!(
+            "{}: {} unusable file(s), listed above",
+            args.dir.display(),
+            rejected.len()
+        );
     }
     Ok(())
 }
 
 /// The header of one WAV file, or its error.
 fn describe_file(path: &Path, json: bool) -> Result<()> {
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
     let info = probe_wav(&path.display().to_string(), &bytes)?;
     if json {
-        println!("{}", serde_json::json!({ "file": path.display().to_string(), "audio": info }));
+        println!(
+            "{}",
+            serde_json::json!({ "file": path.display().to_string(), "audio": info })
+        );
     } else {
         println!(
             "{}: {} Hz, {} channel(s), {}-bit {}, {} frames, {:.3} s",
@@ -163,5 +182,9 @@ fn print_report(root: &Path, dataset: &Dataset, stats: &AudioStats, rejected: &[
 }
 
 fn histogram<K: std::fmt::Display>(counts: &BTreeMap<K, usize>, unit: &str) -> String {
-    counts.iter().map(|(k, n)| format!("{k}{unit} ×{n}")).collect::<Vec<_>>().join(", ")
+    counts
+        .iter()
+        .map(|(k, n)| format!("{k}{unit} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -24,14 +24,28 @@ pub struct LoadOptions {
 
 /// Scans `root` and lists the files it cannot use as warnings.
 pub fn scan(root: &Path, opts: &LoadOptions) -> Result<Dataset> {
-    let dataset = Dataset::scan(root, &DatasetOptions { mimii_train_per_id: opts.mimii_train })?;
+    let dataset = Dataset::scan(
+        root,
+        &DatasetOptions {
+            mimii_train_per_id: opts.mimii_train,
+        },
+    )?;
     warn_rejected(&dataset.rejected);
     Ok(dataset)
 }
 
 /// The clips of `machine_type` in `split`, reduced to the subset when one is asked for.
-pub fn select(dataset: &Dataset, machine_type: &str, split: Split, opts: &LoadOptions) -> Vec<ClipEntry> {
-    let clips: Vec<ClipEntry> = dataset.select(machine_type, split).into_iter().cloned().collect();
+pub fn select(
+    dataset: &Dataset,
+    machine_type: &str,
+    split: Split,
+    opts: &LoadOptions,
+) -> Vec<ClipEntry> {
+    let clips: Vec<ClipEntry> = dataset
+        .select(machine_type, split)
+        .into_iter()
+        .cloned()
+        .collect();
     match opts.subset {
         Some(per_id) => subset(&clips, per_id, opts.seed),
         None => clips,
@@ -40,8 +54,15 @@ pub fn select(dataset: &Dataset, machine_type: &str, split: Split, opts: &LoadOp
 
 /// Decodes and featurises `clips` in parallel (order kept). Clips that fail are left out and
 /// reported; an error only when none is usable.
-pub fn features(root: &Path, clips: &[ClipEntry], opts: &LoadOptions, what: &str) -> Result<Vec<FeatureClip>> {
-    let decode = DecodeOptions { channel: opts.channel };
+pub fn features(
+    root: &Path,
+    clips: &[ClipEntry],
+    opts: &LoadOptions,
+    what: &str,
+) -> Result<Vec<FeatureClip>> {
+    let decode = DecodeOptions {
+        channel: opts.channel,
+    };
     let bar = super::progress::counter(clips.len() as u64, what);
     let results: Vec<Result<FeatureClip, Rejected>> = clips
         .par_iter()
@@ -50,7 +71,10 @@ pub fn features(root: &Path, clips: &[ClipEntry], opts: &LoadOptions, what: &str
             |extractor, entry| {
                 let result = featurise(extractor, root, entry, &decode);
                 bar.inc(1);
-                result.map_err(|reason| Rejected { rel_path: entry.rel_path.clone(), reason })
+                result.map_err(|reason| Rejected {
+                    rel_path: entry.rel_path.clone(),
+                    reason,
+                })
             },
         )
         .collect();
@@ -60,15 +84,29 @@ pub fn features(root: &Path, clips: &[ClipEntry], opts: &LoadOptions, what: &str
     warn_rejected(&failed);
     let ok: Vec<FeatureClip> = ok.into_iter().filter_map(Result::ok).collect();
     if ok.is_empty() && !clips.is_empty() {
-        bail!("{}: none of the {} {what} could be used", root.display(), clips.len());
+        bail!(
+            "{}: none of the {} {what} could be used",
+            root.display(),
+            clips.len()
+        );
     }
     Ok(ok)
 }
 
-fn featurise(extractor: &mut FeatureExtractor, root: &Path, entry: &ClipEntry, decode: &DecodeOptions) -> Result<FeatureClip, String> {
+fn featurise(
+    extractor: &mut FeatureExtractor,
+    root: &Path,
+    entry: &ClipEntry,
+    decode: &DecodeOptions,
+) -> Result<FeatureClip, String> {
     let clip = audio::load(&root.join(&entry.rel_path), decode).map_err(|e| e.kind.to_string())?;
-    let vectors = extractor.vectors(&entry.rel_path, &clip.samples).map_err(|e| e.to_string())?;
-    Ok(FeatureClip { entry: entry.clone(), vectors })
+    let vectors = extractor
+        .vectors(&entry.rel_path, &clip.samples)
+        .map_err(|e| e.to_string())?;
+    Ok(FeatureClip {
+        entry: entry.clone(),
+        vectors,
+    })
 }
 
 fn warn_rejected(rejected: &[Rejected]) {

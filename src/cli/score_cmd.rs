@@ -51,15 +51,24 @@ pub fn run(args: ScoreArgs) -> Result<()> {
     let device = select_device(args.device)?;
     let (detector, manifest) = load_file(&args.model, &device.device)?;
     let clips = collect_clips(&args.inputs)?;
-    let decode = DecodeOptions { channel: args.channel };
-    let extractor = FeatureExtractor::try_new(manifest.features.clone()).map_err(|e| anyhow::anyhow!("{}: feature settings in the model file: {e}", args.model.display()))?;
+    let decode = DecodeOptions {
+        channel: args.channel,
+    };
+    let extractor = FeatureExtractor::try_new(manifest.features.clone()).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: feature settings in the model file: {e}",
+            args.model.display()
+        )
+    })?;
     let features: Vec<Result<Vectors, String>> = clips
         .par_iter()
         .map_init(
             || extractor.clone(),
             |extractor, path| {
                 let clip = audio::load(path, &decode).map_err(|e| e.to_string())?;
-                extractor.vectors(&path.display().to_string(), &clip.samples).map_err(|e| e.to_string())
+                extractor
+                    .vectors(&path.display().to_string(), &clip.samples)
+                    .map_err(|e| e.to_string())
             },
         )
         .collect();
@@ -69,9 +78,22 @@ pub fn run(args: ScoreArgs) -> Result<()> {
         .zip(features)
         .map(|(path, vectors)| {
             let path = path.display().to_string();
-            match vectors.and_then(|v| clip_score(detector.as_ref(), &v, DEFAULT_SCORE_CHUNK).map_err(|e| format!("{path}: {e}"))) {
-                Ok(score) => ClipOutcome { path, score: Some(score), anomalous: Some(score > threshold), error: None },
-                Err(error) => ClipOutcome { path, score: None, anomalous: None, error: Some(error) },
+            match vectors.and_then(|v| {
+                clip_score(detector.as_ref(), &v, DEFAULT_SCORE_CHUNK)
+                    .map_err(|e| format!("{path}: {e}"))
+            }) {
+                Ok(score) => ClipOutcome {
+                    path,
+                    score: Some(score),
+                    anomalous: Some(score > threshold),
+                    error: None,
+                },
+                Err(error) => ClipOutcome {
+                    path,
+                    score: None,
+                    anomalous: None,
+                    error: Some(error),
+                },
             }
         })
         .collect();
@@ -96,7 +118,11 @@ fn print_table(outcomes: &[ClipOutcome], threshold: f64) {
     println!("{:>12}  {:<9}  clip", "score", "decision");
     for o in outcomes {
         match (o.score, o.anomalous, &o.error) {
-            (Some(score), Some(anomalous), _) => println!("{score:>12.4}  {:<9}  {}", if anomalous { "ANOMALY" } else { "normal" }, o.path),
+            (Some(score), Some(anomalous), _) => println!(
+                "{score:>12.4}  {:<9}  {}",
+                if anomalous { "ANOMALY" } else { "normal" },
+                o.path
+            ),
             (_, _, Some(error)) => eprintln!("error: {error}"),
             _ => {}
         }
@@ -121,13 +147,17 @@ fn collect_clips(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn walk_wavs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("{}: cannot read directory: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read directory: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
         if path.is_dir() {
             walk_wavs(&path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wav")) {
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("wav"))
+        {
             out.push(path);
         }
     }

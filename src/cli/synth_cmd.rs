@@ -51,13 +51,22 @@ pub fn run(args: SynthArgs) -> Result<()> {
         seed: args.seed,
     };
     let started = std::time::Instant::now();
-    let written = write_dcase(&args.out, &config).with_context(|| format!("{}: synthesis failed", args.out.display()))?;
-    eprintln!("wrote {written} clip(s) to {} in {:.1} s", args.out.display(), started.elapsed().as_secs_f64());
+    let written = write_dcase(&args.out, &config)
+        .with_context(|| format!("{}: synthesis failed", args.out.display()))?;
+    eprintln!(
+        "wrote {written} clip(s) to {} in {:.1} s",
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 /// Accept `00` as well as `id_00`.
 fn normalise_id(id: &str) -> String {
     let id = id.trim();
-    if id.starts_with("id_") { id.to_string() } else { format!("id_{id}") }
+    if id.starts_with("id_") {
+        id.to_string()
+    } else {
+        format!("id_{id}")
+    }
 }

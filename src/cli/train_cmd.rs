@@ -3,9 +3,9 @@
 use super::load::{self, LoadOptions};
 use crate::data::Split;
 use crate::device::{DeviceChoice, select_device};
-use crate::eval::pipeline::{FeatureClip, train_model};
+use crate::eval::pipeline::{FeatureClip, model_config, train_configured_model};
 use crate::features::FeatureConfig;
-use crate::models::ModelKind;
+use crate::models::{ModelConfig, ModelKind};
 use crate::store::{DataDescription, Manifest, save_file};
 use crate::train::{Progress, TrainConfig};
 use anyhow::{Context, Result, bail};
@@ -42,16 +42,39 @@ pub struct TrainingArgs {
     /// MIMII layout: normal clips per ID used for training (default: half).
     #[arg(long)]
     pub mimii_train: Option<usize>,
+    /// EGBAD: decay of the weight averaging used at test time (default 0.999; 0 scores with the
+    /// live weights, better for short runs of a few hundred steps).
+    #[arg(long)]
+    pub egbad_ema_decay: Option<f64>,
 }
 
 impl TrainingArgs {
     /// The trainer's settings.
     pub fn train_config(&self) -> TrainConfig {
-        TrainConfig { epochs: self.epochs, batch_size: self.batch, seed: self.seed, learning_rate: self.lr, ..TrainConfig::default() }
+        TrainConfig {
+            epochs: self.epochs,
+            batch_size: self.batch,
+            seed: self.seed,
+            learning_rate: self.lr,
+            ..TrainConfig::default()
+        }
+    }
+    /// The hyper-parameters of `kind`: defaults (spec §10.5) with this run's overrides.
+    pub fn model_config(&self, kind: ModelKind) -> ModelConfig {
+        let mut config = model_config(kind, &self.train_config());
+        if let (ModelConfig::Egbad(egbad), Some(decay)) = (&mut config, self.egbad_ema_decay) {
+            egbad.ema_decay = decay;
+        }
+        config
     }
     /// How clips are chosen and decoded.
     pub fn load_options(&self) -> LoadOptions {
-        LoadOptions { channel: self.channel, subset: self.subset, seed: self.seed, mimii_train: self.mimii_train }
+        LoadOptions {
+            channel: self.channel,
+            subset: self.subset,
+            seed: self.seed,
+            mimii_train: self.mimii_train,
+        }
     }
 }
 
@@ -85,14 +108,35 @@ pub fn run(args: TrainArgs) -> Result<()> {
     let dataset = load::scan(&args.data, &opts)?;
     let entries = load::select(&dataset, &args.machine_type, Split::Train, &opts);
     if entries.is_empty() {
-        bail!("{}: no training clips of type '{}' (types found: {})", args.data.display(), args.machine_type, dataset.machine_types().join(", "));
+        bail!(
+            "{}: no training clips of type '{}' (types found: {})",
+            args.data.display(),
+            args.machine_type,
+            dataset.machine_types().join(", ")
+        );
     }
     let clips = load::features(&args.data, &entries, &opts, "training clips")?;
     let device = select_device(args.training.device)?;
-    eprintln!("training {} on {} clip(s) of {} with {}", args.model, clips.len(), args.machine_type, device.description);
-    let trained = train_with_bar(args.model, &clips, &args.training.train_config(), &device.device)?;
+    eprintln!(
+        "training {} on {} clip(s) of {} with {}",
+        args.model,
+        clips.len(),
+        args.machine_type,
+        device.description
+    );
+    let trained = train_with_bar(
+        &args.training.model_config(args.model),
+        &clips,
+        &args.training.train_config(),
+        &device.device,
+    )?;
     let description = describe(&clips);
-    let manifest = Manifest::from_training(trained.detector.as_ref(), FeatureConfig::default(), &trained.summary, description)?;
+    let manifest = Manifest::from_training(
+        trained.detector.as_ref(),
+        FeatureConfig::default(),
+        &trained.summary,
+        description,
+    )?;
     save_file(&args.out, trained.detector.as_ref(), &manifest)?;
     eprintln!(
         "wrote {} (threshold {:.4}, from {} normal clip scores)",
@@ -104,10 +148,17 @@ pub fn run(args: TrainArgs) -> Result<()> {
 }
 
 /// Trains with a progress bar that shows losses and the ETA.
-pub fn train_with_bar(kind: ModelKind, clips: &[FeatureClip], config: &TrainConfig, device: &burn::tensor::Device) -> Result<crate::eval::pipeline::TrainedModel> {
+pub fn train_with_bar(
+    model: &ModelConfig,
+    clips: &[FeatureClip],
+    config: &TrainConfig,
+    device: &burn::tensor::Device,
+) -> Result<crate::eval::pipeline::TrainedModel> {
+    let kind = model.kind();
     let mut bar: Option<ProgressBar> = None;
-    let trained = train_model(kind, clips, config, device, |p: &Progress| {
-        let bar = bar.get_or_insert_with(|| super::progress::counter(p.total_steps as u64, "steps"));
+    let trained = train_configured_model(model, clips, config, device, |p: &Progress| {
+        let bar =
+            bar.get_or_insert_with(|| super::progress::counter(p.total_steps as u64, "steps"));
         bar.set_position(p.step as u64);
         bar.set_message(format_progress(kind, p));
     });
@@ -119,18 +170,36 @@ pub fn train_with_bar(kind: ModelKind, clips: &[FeatureClip], config: &TrainConf
 
 /// "ae epoch 3/100 G 12.3 val 11.9 (40k vec/s)"
 fn format_progress(kind: ModelKind, p: &Progress) -> String {
-    let losses: Vec<String> = p.losses.iter().filter(|(name, _)| !name.contains('.')).map(|(name, v)| format!("{name} {v:.4}")).collect();
-    let validation = p.validation_loss.map(|v| format!(" val {v:.4}")).unwrap_or_default();
-    format!("{kind} epoch {}/{} {}{validation} ({:.0} vec/s)", p.epoch, p.epochs, losses.join(" "), p.vectors_per_second)
+    let losses: Vec<String> = p
+        .losses
+        .iter()
+        .filter(|(name, _)| !name.contains('.'))
+        .map(|(name, v)| format!("{name} {v:.4}"))
+        .collect();
+    let validation = p
+        .validation_loss
+        .map(|v| format!(" val {v:.4}"))
+        .unwrap_or_default();
+    format!(
+        "{kind} epoch {}/{} {}{validation} ({:.0} vec/s)",
+        p.epoch,
+        p.epochs,
+        losses.join(" "),
+        p.vectors_per_second
+    )
 }
 
 /// Machine types and IDs of the training clips, for the model file.
 pub fn describe(clips: &[FeatureClip]) -> DataDescription {
-    let mut machine_types: Vec<String> = clips.iter().map(|c| c.entry.machine_type.clone()).collect();
+    let mut machine_types: Vec<String> =
+        clips.iter().map(|c| c.entry.machine_type.clone()).collect();
     let mut machine_ids: Vec<String> = clips.iter().map(|c| c.entry.machine_id.clone()).collect();
     machine_types.sort();
     machine_types.dedup();
     machine_ids.sort();
     machine_ids.dedup();
-    DataDescription { machine_types, machine_ids }
+    DataDescription {
+        machine_types,
+        machine_ids,
+    }
 }

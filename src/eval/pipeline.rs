@@ -36,7 +36,11 @@ pub fn model_config(kind: ModelKind, train: &TrainConfig) -> ModelConfig {
 }
 
 /// Builds an untrained detector of `kind` for a run with `train`'s settings and seed.
-pub fn untrained_detector(kind: ModelKind, train: &TrainConfig, device: &Device) -> Result<Box<dyn Detector>, ModelError> {
+pub fn untrained_detector(
+    kind: ModelKind,
+    train: &TrainConfig,
+    device: &Device,
+) -> Result<Box<dyn Detector>, ModelError> {
     new_detector(&model_config(kind, train), device, train.seed)
 }
 
@@ -50,7 +54,13 @@ pub fn train_model(
     device: &Device,
     on_progress: impl FnMut(&Progress),
 ) -> Result<TrainedModel, TrainError> {
-    train_configured_model(&model_config(kind, train), clips, train, device, on_progress)
+    train_configured_model(
+        &model_config(kind, train),
+        clips,
+        train,
+        device,
+        on_progress,
+    )
 }
 
 /// [`train_model`] with explicit hyper-parameters (`model` must already carry any learning-rate
@@ -66,11 +76,19 @@ pub fn train_configured_model(
     let vectors = clips.iter().map(|clip| clip.vectors.clone()).collect();
     let mut trainer = Trainer::new(detector, vectors, train.clone())?;
     let summary = trainer.run_to_end(on_progress)?;
-    Ok(TrainedModel { detector: trainer.into_detector()?, summary })
+    Ok(TrainedModel {
+        detector: trainer.into_detector()?,
+        summary,
+    })
 }
 
 /// Scores each clip with `detector` (mean of per-vector scores), labelled `model` in the tables.
-pub fn score_clips(detector: &dyn Detector, model: &str, clips: &[FeatureClip], chunk: usize) -> Result<Vec<ClipScore>, TrainError> {
+pub fn score_clips(
+    detector: &dyn Detector,
+    model: &str,
+    clips: &[FeatureClip],
+    chunk: usize,
+) -> Result<Vec<ClipScore>, TrainError> {
     clips
         .iter()
         .map(|clip| {
