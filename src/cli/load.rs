@@ -4,7 +4,7 @@
 use crate::audio::{self, DecodeOptions};
 use crate::data::{ClipEntry, Dataset, DatasetOptions, Rejected, Split, subset};
 use crate::eval::pipeline::FeatureClip;
-use crate::features::{FeatureConfig, FeatureExtractor};
+use crate::features::{FeatureConfig, FeatureExtractor, Vectors};
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 use std::path::Path;
@@ -64,25 +64,25 @@ pub fn features(
         channel: opts.channel,
     };
     let bar = super::progress::counter(clips.len() as u64, what);
-    let results: Vec<Result<FeatureClip, Rejected>> = clips
+    let results: Vec<Result<FeatureClip, String>> = clips
         .par_iter()
         .map_init(
             || FeatureExtractor::new(FeatureConfig::default()),
             |extractor, entry| {
                 let result = featurise(extractor, root, entry, &decode);
                 bar.inc(1);
-                result.map_err(|reason| Rejected {
-                    rel_path: entry.rel_path.clone(),
-                    reason,
-                })
+                result
             },
         )
         .collect();
     bar.finish_and_clear();
-    let (ok, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
-    let failed: Vec<Rejected> = failed.into_iter().filter_map(Result::err).collect();
-    warn_rejected(&failed);
-    let ok: Vec<FeatureClip> = ok.into_iter().filter_map(Result::ok).collect();
+    let mut ok = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(clip) => ok.push(clip),
+            Err(problem) => eprintln!("warning: skipping {problem}"),
+        }
+    }
     if ok.is_empty() && !clips.is_empty() {
         bail!(
             "{}: none of the {} {what} could be used",
@@ -99,14 +99,23 @@ fn featurise(
     entry: &ClipEntry,
     decode: &DecodeOptions,
 ) -> Result<FeatureClip, String> {
-    let clip = audio::load(&root.join(&entry.rel_path), decode).map_err(|e| e.kind.to_string())?;
-    let vectors = extractor
-        .vectors(&entry.rel_path, &clip.samples)
-        .map_err(|e| e.to_string())?;
+    let vectors = clip_vectors(extractor, &root.join(&entry.rel_path), decode)?;
     Ok(FeatureClip {
         entry: entry.clone(),
         vectors,
     })
+}
+
+/// Decodes the clip at `path` and computes its vectors; an error message names the file.
+pub fn clip_vectors(
+    extractor: &mut FeatureExtractor,
+    path: &Path,
+    decode: &DecodeOptions,
+) -> Result<Vectors, String> {
+    let clip = audio::load(path, decode).map_err(|e| e.to_string())?;
+    extractor
+        .vectors(&path.display().to_string(), &clip.samples)
+        .map_err(|e| e.to_string())
 }
 
 fn warn_rejected(rejected: &[Rejected]) {

@@ -1,6 +1,7 @@
 //! `sonogan score`: anomaly scores and decisions of clips under a trained model file.
 
-use crate::audio::{self, DecodeOptions};
+use crate::audio::DecodeOptions;
+use crate::data::file_paths;
 use crate::device::{DeviceChoice, select_device};
 use crate::features::{FeatureExtractor, Vectors};
 use crate::store::load_file;
@@ -8,7 +9,7 @@ use crate::train::{DEFAULT_SCORE_CHUNK, clip_score};
 use anyhow::{Result, bail};
 use clap::Args;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Anomaly score and decision of clips under a trained model file.
 ///
@@ -64,12 +65,7 @@ pub fn run(args: ScoreArgs) -> Result<()> {
         .par_iter()
         .map_init(
             || extractor.clone(),
-            |extractor, path| {
-                let clip = audio::load(path, &decode).map_err(|e| e.to_string())?;
-                extractor
-                    .vectors(&path.display().to_string(), &clip.samples)
-                    .map_err(|e| e.to_string())
-            },
+            |extractor, path| super::load::clip_vectors(extractor, path, &decode),
         )
         .collect();
     let threshold = manifest.threshold.value;
@@ -134,32 +130,18 @@ fn collect_clips(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut clips = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let before = clips.len();
-            walk_wavs(input, &mut clips)?;
-            if clips.len() == before {
+            let wavs: Vec<PathBuf> = file_paths(input)?
+                .into_iter()
+                .filter(|rel| rel.to_ascii_lowercase().ends_with(".wav"))
+                .map(|rel| input.join(rel))
+                .collect();
+            if wavs.is_empty() {
                 bail!("{}: no .wav files in this directory", input.display());
             }
+            clips.extend(wavs);
         } else {
             clips.push(input.clone());
         }
     }
     Ok(clips)
-}
-
-fn walk_wavs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read directory: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk_wavs(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("wav"))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

@@ -25,6 +25,8 @@ mod layout;
 mod names;
 #[cfg(not(target_arch = "wasm32"))]
 mod scan;
+#[cfg(not(target_arch = "wasm32"))]
+pub use scan::file_paths;
 mod subset;
 mod summary;
 pub mod synth;

@@ -34,6 +34,15 @@ pub fn scan(root: &Path, opts: &DatasetOptions) -> Result<Dataset, DataError> {
     Ok(dataset)
 }
 
+/// Every file below `root` as a sorted '/'-separated relative path, walked as [`scan`] walks
+/// (links followed, each real folder once); for commands that take any folder of clips.
+pub fn file_paths(root: &Path) -> Result<Vec<String>, DataError> {
+    check_root(root)?;
+    let mut paths = Walk::of(root)?.paths;
+    paths.sort();
+    Ok(paths)
+}
+
 /// The root must exist and be a folder.
 fn check_root(root: &Path) -> Result<(), DataError> {
     let path = root.display().to_string();
