@@ -1,5 +1,6 @@
 // Shared pieces of the end-to-end test: logging, failing with a clear message, polling the page,
 // launching the system Chromium (never a downloaded one) and recording what the page does.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,8 @@ const CHROMIUM_ARGS = [
 export async function launchBrowser() {
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'sonogan-e2e-profile-'));
+  // Also removed when the process exits early (e.g. the whole-test watchdog).
+  process.once('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
