@@ -16,5 +16,7 @@ pub mod eval;
 pub mod features;
 pub mod metrics;
 pub mod models;
+pub mod report;
 pub mod store;
 pub mod train;
+pub mod web;

@@ -192,9 +192,9 @@ impl FeatureExtractor {
         out
     }
 
-    /// Stacked vectors of a clip (spec §1.4); error (naming `name` and the minimum length) when
-    /// the clip is too short for one vector or holds a non-finite sample.
-    pub fn vectors(&mut self, name: &str, samples: &[f32]) -> Result<Vectors, FeatureError> {
+    /// Checks that a clip can give feature vectors: long enough for one vector (the error names
+    /// `name` and the minimum length) and every sample a finite number.
+    pub fn check_clip(&self, name: &str, samples: &[f32]) -> Result<(), FeatureError> {
         let min_samples = self.config.min_samples();
         if samples.len() < min_samples {
             return Err(FeatureError::TooShort {
@@ -211,6 +211,13 @@ impl FeatureExtractor {
                 value,
             });
         }
+        Ok(())
+    }
+
+    /// Stacked vectors of a clip (spec §1.4); error (naming `name` and the minimum length) when
+    /// the clip is too short for one vector or holds a non-finite sample.
+    pub fn vectors(&mut self, name: &str, samples: &[f32]) -> Result<Vectors, FeatureError> {
+        self.check_clip(name, samples)?;
         let frame_major = self.log_mel_frame_major(samples);
         Ok(stack::stack_frame_major(
             &frame_major,

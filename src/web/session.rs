@@ -1,0 +1,350 @@
+//! The page's data: every clip it has loaded (built-in, dropped, decoded by the browser or
+//! recorded), with labels from the file names (the core data layouts) and their log-Mel
+//! spectrograms, plus every file it could not use and why. Target-agnostic, so native tests
+//! cover it; `bindings` is the only wasm-specific layer on top.
+
+use std::collections::BTreeMap;
+
+use crate::audio::{self, Clip, DecodeOptions};
+use crate::data::synth::{self, SynthConfig};
+use crate::data::{ClipEntry, Dataset, DatasetOptions, Label, Rejected, Split};
+use crate::eval::pipeline::FeatureClip;
+use crate::features::stack::stack_frame_major;
+use crate::features::{FeatureConfig, FeatureExtractor};
+
+/// Samples the session keeps for playback and drawing before it drops them for further clips
+/// (64 Mi samples = 256 MiB, about 400 ten-second clips); the page re-reads such clips from
+/// their files when one is looked at.
+pub const SAMPLE_BUDGET: usize = 64 << 20;
+
+/// Audio of one input file as the browser hands it over.
+#[derive(Debug, Clone)]
+pub enum SourceAudio {
+    /// The file's bytes, decoded here (WAV).
+    Wav(Vec<u8>),
+    /// Channels already decoded by the browser (`decodeAudioData`: mp3, ogg, flac, webm …).
+    Decoded {
+        /// One buffer per channel.
+        channels: Vec<Vec<f32>>,
+        /// Their sample rate.
+        sample_rate: u32,
+    },
+    /// The browser could not decode the file; the reason is reported.
+    Undecodable(String),
+}
+
+/// One input file: its path relative to the drop (folder drops keep their folders) and audio.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// '/'-separated path, e.g. `fan/train/normal_id_00_00000000.wav` or just a file name.
+    pub path: String,
+    /// The audio.
+    pub audio: SourceAudio,
+}
+
+/// A usable clip: where it sits in the data set, its spectrogram and (budget permitting) samples.
+#[derive(Debug, Clone)]
+pub struct LoadedClip {
+    /// Path, machine type, ID, split and label.
+    pub entry: ClipEntry,
+    /// Log-Mel spectrogram, frame-major (`[t * n_mels + m]`), spec §1.3.
+    pub log_mel: Vec<f32>,
+    /// 16 kHz mono samples, when kept (see [`SAMPLE_BUDGET`]).
+    pub samples: Option<Vec<f32>>,
+    /// Length of the clip in seconds.
+    pub seconds: f64,
+}
+
+impl LoadedClip {
+    /// Number of spectrogram frames.
+    pub fn frames(&self, n_mels: usize) -> usize {
+        self.log_mel.len() / n_mels.max(1)
+    }
+}
+
+/// What one call that added files did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct AddReport {
+    /// Clips added (or replaced, when the path was already loaded).
+    pub added: usize,
+    /// Files rejected by this call.
+    pub rejected: usize,
+}
+
+/// All clips of the page, sorted by path, and the files it rejected.
+pub struct Session {
+    extractor: FeatureExtractor,
+    clips: Vec<LoadedClip>,
+    rejected: Vec<Rejected>,
+    kept_samples: usize,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    /// An empty session with the DCASE feature configuration (spec §1.3).
+    pub fn new() -> Self {
+        Self {
+            extractor: FeatureExtractor::new(FeatureConfig::default()),
+            clips: Vec::new(),
+            rejected: Vec::new(),
+            kept_samples: 0,
+        }
+    }
+
+    /// The feature configuration every clip was computed with.
+    pub fn feature_config(&self) -> &FeatureConfig {
+        self.extractor.config()
+    }
+
+    /// The clips, sorted by path.
+    pub fn clips(&self) -> &[LoadedClip] {
+        &self.clips
+    }
+
+    /// Files that could not be used, in the order they were met.
+    pub fn rejected(&self) -> &[Rejected] {
+        &self.rejected
+    }
+
+    /// The clip at `path`.
+    pub fn clip(&self, path: &str) -> Option<&LoadedClip> {
+        self.clips.iter().find(|c| c.entry.rel_path == path)
+    }
+
+    /// Forgets every clip and rejection.
+    pub fn clear(&mut self) {
+        self.clips.clear();
+        self.rejected.clear();
+        self.kept_samples = 0;
+    }
+
+    /// Machine types with at least one clip, sorted.
+    pub fn machine_types(&self) -> Vec<String> {
+        let mut types: Vec<String> = self
+            .clips
+            .iter()
+            .map(|c| c.entry.machine_type.clone())
+            .collect();
+        types.dedup();
+        types.sort();
+        types.dedup();
+        types
+    }
+
+    /// The built-in synthetic machine sounds (DCASE dev layout), replacing clips at the same paths.
+    pub fn add_synthetic(&mut self, config: &SynthConfig) -> Result<AddReport, String> {
+        let generated = synth::generate(config).map_err(|e| e.to_string())?;
+        let mut report = AddReport::default();
+        for clip in generated {
+            // As written to 16-bit WAV and read back, like `sonogan synth` data (see tests/learning.rs).
+            let samples = quantise_16_bit(&clip.samples);
+            self.insert_samples(clip.entry, samples, &mut report);
+        }
+        Ok(report)
+    }
+
+    /// Adds a microphone recording as a clip of `machine_type`/`machine_id`: a normal training
+    /// clip, or a test clip with the given label. Its path is `<type>/<split>/<label>_<id>_rec<n>.wav`.
+    pub fn add_recording(
+        &mut self,
+        machine_type: &str,
+        machine_id: &str,
+        split: Split,
+        label: Label,
+        channels: &[Vec<f32>],
+        sample_rate: u32,
+    ) -> Result<String, String> {
+        let n = self.clips.len() + self.rejected.len();
+        let prefix = match label {
+            Label::Normal => "normal",
+            Label::Anomaly => "anomaly",
+        };
+        let folder = match split {
+            Split::Train => "train",
+            Split::Test => "test",
+        };
+        let rel_path = format!("{machine_type}/{folder}/{prefix}_{machine_id}_rec{n:05}.wav");
+        let clip =
+            audio::clip_from_channels(&rel_path, channels, sample_rate, &DecodeOptions::default())
+                .map_err(|e| e.to_string())?;
+        let entry = ClipEntry {
+            rel_path: rel_path.clone(),
+            machine_type: machine_type.to_string(),
+            machine_id: machine_id.to_string(),
+            split,
+            label: Some(label),
+        };
+        let mut report = AddReport::default();
+        self.insert_samples(entry, clip.samples, &mut report);
+        match report.added {
+            1 => Ok(rel_path),
+            _ => Err(self
+                .rejected
+                .last()
+                .map(|r| r.reason.clone())
+                .unwrap_or_else(|| "the recording could not be used".into())),
+        }
+    }
+
+    /// Adds dropped or chosen files. Paths with folders are read as a data set (DCASE dev/eval
+    /// or MIMII layout, labels from names); a bare file name is taken as a test clip of
+    /// `default_type` (`<default_type>/test/<name>`), labelled by its name when it follows the
+    /// DCASE pattern and unlabelled otherwise. Every file that cannot be used is listed with the
+    /// reason; an error only when the paths do not form a data set at all (nothing is changed).
+    pub fn add_files(
+        &mut self,
+        files: Vec<SourceFile>,
+        default_type: &str,
+    ) -> Result<AddReport, String> {
+        let default_type = sanitise_type(default_type);
+        let (bare, nested): (Vec<SourceFile>, Vec<SourceFile>) =
+            files.into_iter().partition(|f| !f.path.contains('/'));
+        let mut report = AddReport::default();
+        if !nested.is_empty() {
+            let paths: Vec<&str> = nested.iter().map(|f| f.path.as_str()).collect();
+            let dataset = Dataset::from_paths(&paths, &DatasetOptions::default())
+                .map_err(|e| e.to_string())?;
+            self.add_dataset_files(dataset, nested, &mut report);
+        }
+        for file in bare {
+            let entry = bare_file_entry(&file.path, &default_type);
+            self.decode_and_insert(entry, file.audio, &mut report);
+        }
+        Ok(report)
+    }
+
+    fn add_dataset_files(
+        &mut self,
+        dataset: Dataset,
+        files: Vec<SourceFile>,
+        report: &mut AddReport,
+    ) {
+        let mut by_path: BTreeMap<String, SourceAudio> =
+            files.into_iter().map(|f| (f.path, f.audio)).collect();
+        for rejected in dataset.rejected {
+            self.reject(rejected.rel_path, rejected.reason, report);
+        }
+        for entry in dataset.clips {
+            match by_path.remove(&entry.rel_path) {
+                Some(audio) => self.decode_and_insert(entry, audio, report),
+                None => self.reject(entry.rel_path, "file content missing".into(), report),
+            }
+        }
+    }
+
+    fn decode_and_insert(&mut self, entry: ClipEntry, source: SourceAudio, report: &mut AddReport) {
+        match decode(&entry.rel_path, source) {
+            Ok(clip) => self.insert_samples(entry, clip.samples, report),
+            Err(reason) => self.reject(entry.rel_path, reason, report),
+        }
+    }
+
+    /// Computes the features of a decoded clip and stores it (replacing one at the same path).
+    fn insert_samples(&mut self, entry: ClipEntry, samples: Vec<f32>, report: &mut AddReport) {
+        if let Err(e) = self.extractor.check_clip(&entry.rel_path, &samples) {
+            return self.reject(entry.rel_path, e.to_string(), report);
+        }
+        let log_mel = self.extractor.log_mel_frame_major(&samples);
+        let seconds = samples.len() as f64 / f64::from(self.extractor.config().sample_rate);
+        self.remove(&entry.rel_path);
+        let keep = self.kept_samples + samples.len() <= SAMPLE_BUDGET;
+        if keep {
+            self.kept_samples += samples.len();
+        }
+        let clip = LoadedClip {
+            entry,
+            log_mel,
+            samples: keep.then_some(samples),
+            seconds,
+        };
+        let at = self
+            .clips
+            .partition_point(|c| c.entry.rel_path < clip.entry.rel_path);
+        self.clips.insert(at, clip);
+        report.added += 1;
+    }
+
+    fn remove(&mut self, path: &str) {
+        if let Some(at) = self.clips.iter().position(|c| c.entry.rel_path == path) {
+            let old = self.clips.remove(at);
+            self.kept_samples -= old.samples.map_or(0, |s| s.len());
+        }
+        self.rejected.retain(|r| r.rel_path != path);
+    }
+
+    fn reject(&mut self, rel_path: String, reason: String, report: &mut AddReport) {
+        self.remove(&rel_path);
+        self.rejected.push(Rejected { rel_path, reason });
+        report.rejected += 1;
+    }
+
+    /// Feature vectors (spec §1.4) of the clips of `machine_type` in `split`, in path order.
+    pub fn feature_clips(&self, machine_type: &str, split: Split) -> Vec<FeatureClip> {
+        let config = self.extractor.config();
+        self.clips
+            .iter()
+            .filter(|c| c.entry.machine_type == machine_type && c.entry.split == split)
+            .map(|c| FeatureClip {
+                entry: c.entry.clone(),
+                vectors: stack_frame_major(&c.log_mel, config.n_mels, config.frames),
+            })
+            .collect()
+    }
+}
+
+/// Decodes one file's audio to 16 kHz mono (spec §1.2, §10.13), errors naming the file.
+fn decode(name: &str, source: SourceAudio) -> Result<Clip, String> {
+    let options = DecodeOptions::default();
+    match source {
+        SourceAudio::Wav(bytes) => audio::decode_wav(name, &bytes, &options),
+        SourceAudio::Decoded {
+            channels,
+            sample_rate,
+        } => audio::clip_from_channels(name, &channels, sample_rate, &options),
+        SourceAudio::Undecodable(reason) => return Err(format!("{name}: {reason}")),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// Where a file dropped on its own goes: a test clip of `machine_type`, labelled and given an ID
+/// from a DCASE-style name (`normal_id_00_….wav`, `anomaly_id_02_….wav`), else unlabelled `id_00`.
+fn bare_file_entry(name: &str, machine_type: &str) -> ClipEntry {
+    let rel_path = format!("{machine_type}/test/{name}");
+    let parsed = Dataset::from_paths(&[rel_path.as_str()], &DatasetOptions::default())
+        .ok()
+        .and_then(|d| d.clips.into_iter().next());
+    parsed.unwrap_or(ClipEntry {
+        rel_path,
+        machine_type: machine_type.to_string(),
+        machine_id: "id_00".to_string(),
+        split: Split::Test,
+        label: None,
+    })
+}
+
+/// A machine-type name usable as a folder: trimmed, '/' and '\' replaced, never empty.
+fn sanitise_type(name: &str) -> String {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .map(|c| if c == '/' || c == '\\' { '_' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        "uploaded".to_string()
+    } else {
+        cleaned
+    }
+}
+
+/// Samples as stored in a 16-bit WAV and read back (× 32768, rounded, clamped, / 32768).
+pub fn quantise_16_bit(samples: &[f32]) -> Vec<f32> {
+    samples
+        .iter()
+        .map(|&s| (s * 32768.0).round().clamp(-32768.0, 32767.0) / 32768.0)
+        .collect()
+}
