@@ -39,8 +39,10 @@ function refreshButtons() {
 function refreshData() {
   $('data-summary').innerHTML = app.summary_html();
   $('rejected-list').innerHTML = app.rejected_html();
+  const hadClip = $('clip-select').value;
   setOptions($('clip-select'), app.clip_paths());
   refreshButtons();
+  if (!hadClip && $('clip-select').value) showClip().catch(fail);
 }
 async function loadBuiltin() {
   const config = {
@@ -244,12 +246,13 @@ function refreshResults() {
   $('results').innerHTML = app.results_html();
   $('id-results').innerHTML = app.id_results_html();
   setOptions($('hist-model'), app.result_models());
+  setOptions($('result-type'), app.result_types());
   refreshHistogram(null);
   refreshButtons();
 }
 function refreshHistogram(threshold) {
   const model = $('hist-model').value;
-  const type = app.result_types()[0];
+  const type = $('result-type').value;
   if (!model || !type) { $('roc-plot').innerHTML = app.roc_svg(type || '', null, null); return; }
   const h = app.histogram(model, type, threshold);
   const slider = $('threshold');
@@ -354,6 +357,7 @@ async function main() {
   on('train-start', 'click', async () => { await train(); say('done'); });
   on('train-cancel', 'click', () => app.cancel());
   on('hist-model', 'change', () => refreshHistogram(null));
+  on('result-type', 'change', () => refreshHistogram(null));
   on('threshold', 'input', (e) => refreshHistogram(Number(e.target.value)));
   on('export-csv', 'click', () => download('sonogan-scores.csv', app.export_csv(), 'text/csv'));
   on('export-json', 'click', () => download('sonogan-results.json', app.export_json(), 'application/json'));

@@ -108,10 +108,12 @@ async fn init_webgpu() -> Result<Device, String> {
     if gpu.is_undefined() || gpu.is_null() {
         return Err("this browser offers no WebGPU".into());
     }
-    Device::wgpu_options()
-        .init_async()
-        .await
-        .map_err(|e| format!("WebGPU did not start: {e}"))
+    Device::wgpu_options().init_async().await.map_err(|e| {
+        // wgpu's errors list every backend it tried; the first sentence says enough.
+        let text = e.to_string();
+        let first = text.split(['.', '\n']).next().unwrap_or(&text);
+        format!("WebGPU did not start: {}", first.trim())
+    })
 }
 
 /// Milliseconds per autoencoder training step (batch [`PROBE_BATCH`]) on `device`, after one
