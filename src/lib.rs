@@ -4,7 +4,8 @@
 //! (librosa-exact log-Mel, frame stacking) → `data` (data set layouts, splits, built-in synthetic
 //! machine sounds) → `models` (DCASE AE, GANomaly, Skip-GANomaly, EGBAD on burn) → `train`
 //! (the step-wise trainer) → `store` (the model file) → `eval` (scoring, per-ID tables) and
-//! `metrics` (sklearn-exact ROC / AUC / pAUC) → `cli` (native) and `web` (wasm).
+//! `metrics` (sklearn-exact ROC / AUC / pAUC) → `report` (plots and tables as SVG / HTML strings
+//! and RGBA pixels) → `cli` (native) and `web` (wasm).
 //! Spec references (§) point to `REFERENCE_SPEC.md`.
 
 pub mod audio;

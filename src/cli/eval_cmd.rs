@@ -8,6 +8,7 @@ use crate::device::select_device;
 use crate::eval::pipeline::{FeatureClip, score_clips};
 use crate::eval::table::{ClipScore, DCASE_MAX_FPR, EvalTable, format_table2, write_dcase_files};
 use crate::models::ModelKind;
+use crate::report::{results_page_html, roc_series_by_model, roc_svg};
 use crate::train::DEFAULT_SCORE_CHUNK;
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -37,7 +38,9 @@ pub struct EvalArgs {
     models: Vec<ModelKind>,
     #[command(flatten)]
     training: TrainingArgs,
-    /// Write `<model>/anomaly_score_<type>_<id>.csv` and `<model>/result.csv` (DCASE format) here.
+    /// Write `<model>/anomaly_score_<type>_<id>.csv` and `<model>/result.csv` (DCASE format) here,
+    /// plus `roc_<type>.svg` (every model's ROC on the type's pooled test clips) and
+    /// `results.html` (the result tables as a self-contained page).
     #[arg(long)]
     out_dir: Option<PathBuf>,
     /// Print one JSON object with every result on the last line of stdout.
@@ -160,6 +163,32 @@ fn write_results(
             .with_context(|| format!("{}: cannot create", model_dir.display()))?;
         write_dcase_files(&model_dir, scores, table, kind.name())?;
     }
-    eprintln!("wrote DCASE result files to {}", dir.display());
+    write_report_files(dir, table, scores)?;
+    eprintln!(
+        "wrote DCASE result files, ROC plots and results.html to {}",
+        dir.display()
+    );
+    Ok(())
+}
+
+/// `<dir>/roc_<type>.svg` per machine type (all models overlaid, each on the type's labelled test
+/// clips pooled over IDs) and `<dir>/results.html` with the per-type and per-ID tables.
+fn write_report_files(
+    dir: &std::path::Path,
+    table: &EvalTable,
+    scores: &[ClipScore],
+) -> Result<()> {
+    let mut types: Vec<&str> = scores.iter().map(|c| c.machine_type.as_str()).collect();
+    types.sort_unstable();
+    types.dedup();
+    for machine_type in types {
+        let series = roc_series_by_model(scores, machine_type, table.max_fpr);
+        let path = dir.join(format!("roc_{machine_type}.svg"));
+        std::fs::write(&path, roc_svg(&series, table.max_fpr, None))
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    let path = dir.join("results.html");
+    std::fs::write(&path, results_page_html(table))
+        .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
 }

@@ -1,0 +1,178 @@
+//! HTML tables: one row per type × model, values to 3 decimals, missing means, escaping.
+
+use super::{attr, tags, texts};
+use sonogan::data::Label;
+use sonogan::eval::table::{ClipScore, EvalTable};
+use sonogan::report::{id_table_html, results_page_html, results_table_html};
+
+fn clip(
+    model: &str,
+    machine_type: &str,
+    id: &str,
+    n: usize,
+    anomaly: bool,
+    score: f64,
+) -> ClipScore {
+    let label = if anomaly {
+        Label::Anomaly
+    } else {
+        Label::Normal
+    };
+    ClipScore {
+        model: model.to_string(),
+        machine_type: machine_type.to_string(),
+        machine_id: id.to_string(),
+        rel_path: format!("{machine_type}/test/{id}_{n}.wav"),
+        label: Some(label),
+        score,
+    }
+}
+
+/// AE: fan id_00 normals 1, 2, 3 / anomalies 2.5, 4 (AUC 5/6); fan id_02 perfect (AUC 1);
+/// pump id_00 perfect. GAN: fan as AE but reversed on id_02 (AUC 0); pump id_00 only normals
+/// (skipped, so GAN has no pump mean).
+fn scores() -> Vec<ClipScore> {
+    let mut out = Vec::new();
+    for model in ["AE", "GAN"] {
+        for (n, (anomaly, score)) in [
+            (false, 1.0),
+            (false, 2.0),
+            (false, 3.0),
+            (true, 2.5),
+            (true, 4.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            out.push(clip(model, "fan", "id_00", n, anomaly, score));
+        }
+        let flip = if model == "GAN" { -1.0 } else { 1.0 };
+        for (n, (anomaly, score)) in [(false, 1.0), (true, 2.0)].into_iter().enumerate() {
+            out.push(clip(model, "fan", "id_02", n, anomaly, flip * score));
+        }
+        let pump_anomaly = model == "AE";
+        out.push(clip(model, "pump", "id_00", 0, false, 1.0));
+        out.push(clip(model, "pump", "id_00", 1, pump_anomaly, 2.0));
+    }
+    out
+}
+
+#[test]
+fn results_table_has_one_row_per_type_and_model() {
+    let table = EvalTable::build(&scores(), 0.1).unwrap();
+    let html = results_table_html(&table);
+    assert!(html.starts_with(r#"<table data-testid="results-table""#));
+    let rows: Vec<(String, String)> = tags(&html, "<tr data-type=")
+        .iter()
+        .map(|tr| {
+            (
+                attr(tr, "data-type").unwrap(),
+                attr(tr, "data-model").unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("fan", "AE"),
+        ("fan", "GAN"),
+        ("pump", "AE"),
+        ("pump", "GAN"),
+        ("mean", "AE"),
+        ("mean", "GAN"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(t, m)| (t.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(rows, expected);
+    let aucs = texts(&html, r#"<td class="auc">"#);
+    let paucs = texts(&html, r#"<td class="pauc">"#);
+    // Hand values: AE fan (5/6 + 1)/2, GAN fan (5/6 + 0)/2, AE pump 1, AE mean over fan and pump.
+    let ae_fan = (5.0 / 6.0 + 1.0) / 2.0;
+    let hand = [ae_fan, 5.0 / 12.0, 1.0, (ae_fan + 1.0) / 2.0, 5.0 / 12.0];
+    assert_eq!(
+        aucs.len(),
+        hand.len(),
+        "GAN pump has no AUC cell with a value"
+    );
+    for (cell, want) in aucs.iter().zip(hand) {
+        let value: f64 = cell.parse().expect("plain number");
+        assert_eq!(
+            cell.split('.').nth(1).map(str::len),
+            Some(3),
+            "3 decimals: {cell}"
+        );
+        assert!((value - want).abs() <= 0.0005, "{cell} vs {want}");
+    }
+    let ae = table.model("AE").unwrap();
+    let table_paucs = [
+        ae.types[0].mean.unwrap().pauc,
+        ae.types[1].mean.unwrap().pauc,
+    ];
+    // pAUC cells in row order: AE fan, GAN fan, AE pump, …
+    for (cell, want) in [paucs[0], paucs[2]].into_iter().zip(table_paucs) {
+        assert!((cell.parse::<f64>().unwrap() - want).abs() <= 0.0005);
+    }
+    // GAN pump: "—" with the skipped ID's reason as title.
+    let gan_pump = &html[html
+        .find(r#"<tr data-type="pump" data-model="GAN">"#)
+        .unwrap()..];
+    let cell = tags(gan_pump, r#"<td class="auc""#)[0];
+    assert!(
+        attr(cell, "title")
+            .unwrap()
+            .contains("id_00: only one class present"),
+        "{cell}"
+    );
+    assert!(gan_pump[cell.len() + gan_pump.find(cell).unwrap()..].starts_with("—</td>"));
+}
+
+#[test]
+fn single_type_has_no_mean_rows() {
+    let fan: Vec<ClipScore> = scores()
+        .into_iter()
+        .filter(|c| c.machine_type == "fan")
+        .collect();
+    let html = results_table_html(&EvalTable::build(&fan, 0.1).unwrap());
+    assert_eq!(tags(&html, "<tr data-type=").len(), 2);
+    assert!(!html.contains(r#"data-type="mean""#));
+}
+
+#[test]
+fn id_table_has_one_row_per_type_and_id() {
+    let table = EvalTable::build(&scores(), 0.1).unwrap();
+    let html = id_table_html(&table);
+    assert!(html.starts_with(r#"<table data-testid="id-table""#));
+    let rows: Vec<(String, String)> = tags(&html, "<tr data-type=")
+        .iter()
+        .map(|tr| (attr(tr, "data-type").unwrap(), attr(tr, "data-id").unwrap()))
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[2], ("pump".to_string(), "id_00".to_string()));
+    let ae = texts(&html, r#"<td class="auc" data-model="AE">"#);
+    assert_eq!(ae, ["0.833", "1.000", "1.000"]);
+    let gan = texts(&html, r#"<td class="auc" data-model="GAN""#);
+    assert_eq!(gan[1], ">0.000");
+    assert!(gan[2].ends_with(">—") && gan[2].contains("only one class present"));
+}
+
+#[test]
+fn table_names_are_escaped() {
+    let evil = r#"<img src=x onerror="alert(1)">"#;
+    let scores: Vec<ClipScore> = scores()
+        .into_iter()
+        .map(|mut c| {
+            c.model = c.model.replace("AE", evil);
+            c.machine_type = c.machine_type.replace("fan", "f&n's");
+            c
+        })
+        .collect();
+    let table = EvalTable::build(&scores, 0.1).unwrap();
+    let page = results_page_html(&table);
+    assert!(!page.contains("<img"));
+    assert!(page.contains(r#"data-model="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;""#));
+    assert!(page.contains(r#"data-type="f&amp;n&#39;s""#));
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for forbidden in ["<script", "style=", "<style", "<link"] {
+        assert!(!page.contains(forbidden));
+    }
+}
