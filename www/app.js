@@ -334,6 +334,7 @@ async function main() {
   try {
     await init();
     app = new App();
+    window.sonoganApp = app; // for tools/bench-web and debugging in the console
     app.set_panic_reporter((message) => say(`error: ${message} — reload the page to continue`));
   } catch (e) {
     return say(`error: this browser could not start the WebAssembly core (${e.message || e})`);

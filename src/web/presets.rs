@@ -28,7 +28,7 @@ impl Preset {
         match name {
             "quick" => Ok(Preset {
                 name: "quick".into(),
-                epochs: 12,
+                epochs: 20,
                 batch_size: 128,
                 learning_rates: vec![
                     (ModelKind::Ae, Some(1e-2)),

@@ -54,9 +54,10 @@ const CHROMIUM_ARGS = [
 
 /**
  * Launches headless Chromium (`$CHROMIUM`, else /usr/bin/chromium) with a fresh profile and
- * returns `{ context, page, close }`; `close()` also deletes the profile.
+ * returns `{ context, page, close }`; `close()` also deletes the profile. `extraArgs` are added to
+ * the browser's command line (the benchmark adds `--enable-unsafe-webgpu`).
  */
-export async function launchBrowser() {
+export async function launchBrowser({ extraArgs = [] } = {}) {
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'sonogan-e2e-profile-'));
   // Also removed when the process exits early (e.g. the whole-test watchdog).
@@ -64,7 +65,7 @@ export async function launchBrowser() {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     acceptDownloads: true,
     viewport: { width: 1280, height: 900 },
   });

@@ -200,6 +200,32 @@ impl App {
     }
 }
 
+#[wasm_bindgen]
+impl App {
+    /// Benchmark: milliseconds per 10-s clip of the log-Mel spectrogram (spec §1.3), over
+    /// `clips` clips of deterministic noise after one warm-up clip (for `tools/bench-web`).
+    pub fn benchmark_features(&self, clips: u32) -> f64 {
+        let config = self.state.borrow().session.feature_config().clone();
+        let n = 10 * config.sample_rate as usize;
+        let mut state = 0x2545_f491_u32;
+        let samples: Vec<f32> = (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                (state as f32 / u32::MAX as f32 - 0.5) * 0.2
+            })
+            .collect();
+        let mut extractor = crate::features::FeatureExtractor::new(config);
+        let _ = extractor.log_mel_frame_major(&samples);
+        let started = web_time::Instant::now();
+        for _ in 0..clips.max(1) {
+            std::hint::black_box(extractor.log_mel_frame_major(&samples));
+        }
+        started.elapsed().as_secs_f64() * 1000.0 / f64::from(clips.max(1))
+    }
+}
+
 /// Reads one `{path, bytes | channels+rate | error}` object from the page.
 fn source_file(item: JsValue) -> Result<SourceFile, JsValue> {
     let get = |key: &str| js_sys::Reflect::get(&item, &JsValue::from_str(key));
