@@ -108,7 +108,7 @@ pub fn roc_svg(series: &[RocSeries], max_fpr: f64, marker: Option<OperatingPoint
 
 /// The shaded rectangle over FPR ∈ [0, max_fpr] (nothing for a NaN or non-positive max_fpr).
 fn shade_pauc_region(out: &mut String, frame: &Frame, max_fpr: f64) {
-    if !(max_fpr > 0.0) {
+    if max_fpr.is_nan() || max_fpr <= 0.0 {
         return;
     }
     let max_fpr = max_fpr.min(1.0);

@@ -231,12 +231,12 @@ impl Frame {
             let sy = px(self.y(tick.value));
             let _ = write!(
                 out,
-                r#"<line class="grid" x1="{}" y1="{sy}" x2="{}" y2="{sy}" stroke="{GRID}"/><line class="tick" x1="{}" y1="{sy}" x2="{}" y2="{sy}" stroke="{INK}"/><text x="{}" y="{sy}" text-anchor="end" dominant-baseline="middle">{}</text>"#,
+                r#"<line class="grid" x1="{}" y1="{sy}" x2="{}" y2="{sy}" stroke="{GRID}"/><line class="tick" x1="{}" y1="{sy}" x2="{}" y2="{sy}" stroke="{INK}"/><text x="{}" y="{sy}" text-anchor="end" dy="0.35em">{}</text>"#,
                 px(self.left),
                 px(self.left + self.width),
                 px(self.left - TICK_LENGTH),
                 px(self.left),
-                px(self.left - TICK_LENGTH - 3.0),
+                px(self.left - TICK_LENGTH - 4.0),
                 escape_html(&tick.label)
             );
         }

@@ -63,11 +63,7 @@ pub fn waveform_svg(samples: &[f32], columns: usize) -> String {
         }
         let _ = write!(path, "M{},{}V{}", px(x), px(top), px(bottom));
     }
-    let mut body = format!(
-        r#"<line class="zero-line" x1="0" y1="{c}" x2="{w}" y2="{c}" stroke="{INK}" stroke-width="0.5" opacity="0.5"/>"#,
-        c = px(centre),
-        w = px(WIDTH)
-    );
+    let mut body = String::new();
     if !path.is_empty() {
         let _ = write!(
             body,
@@ -76,6 +72,12 @@ pub fn waveform_svg(samples: &[f32], columns: usize) -> String {
             px(column_width.max(0.5))
         );
     }
+    let _ = write!(
+        body,
+        r#"<line class="zero-line" x1="0" y1="{c}" x2="{w}" y2="{c}" stroke="{INK}" stroke-width="0.5" opacity="0.7"/>"#,
+        c = px(centre),
+        w = px(WIDTH)
+    );
     document(
         "waveform-plot",
         WIDTH,
