@@ -1,11 +1,15 @@
 //! Backend choice: WebGPU when the browser offers it, burn's flex on the CPU otherwise; `auto`
-//! times a few training steps of the autoencoder on both and keeps the faster (on software
-//! WebGPU the CPU wins, on a real GPU usually WebGPU; measured, not assumed).
+//! times a few training steps of the autoencoder on both and keeps the faster (measured, not
+//! assumed). A software WebGPU adapter (SwiftShader, llvmpipe: the browser's fallback adapter) is
+//! not measured: it is ~30× slower than flex, and compiling its shaders blocks the page for
+//! tens of seconds (seen in headless Chromium), so `auto` takes the CPU and says why; `webgpu`
+//! still forces it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use burn::tensor::Device;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_time::Instant;
@@ -63,6 +67,16 @@ fn cpu(reason: &str) -> Backend {
 
 /// Measures both backends and keeps the faster; the CPU when WebGPU is missing or fails.
 async fn auto(state: &Rc<RefCell<AppState>>) -> Backend {
+    match probe_adapter().await {
+        Err(why) => return cpu(&format!("WebGPU is not available ({why})")),
+        Ok(adapter) if adapter.software => {
+            return cpu(&format!(
+                "the WebGPU adapter is a software renderer ({}), slower than the CPU path",
+                adapter.description
+            ));
+        }
+        Ok(_) => {}
+    }
     let gpu = match webgpu(state).await {
         Ok(device) => device,
         Err(why) => return cpu(&format!("WebGPU is not available ({why})")),
@@ -113,6 +127,62 @@ async fn init_webgpu() -> Result<Device, String> {
         let text = e.to_string();
         let first = text.split(['.', '\n']).next().unwrap_or(&text);
         format!("WebGPU did not start: {}", first.trim())
+    })
+}
+
+/// What the browser's default WebGPU adapter is.
+struct AdapterInfo {
+    /// The fallback (software) adapter, e.g. SwiftShader.
+    software: bool,
+    /// Vendor and architecture as the browser reports them.
+    description: String,
+}
+
+/// Asks `navigator.gpu.requestAdapter()` whether there is an adapter and what it is, without
+/// starting burn's runtime (which can be initialised only once).
+async fn probe_adapter() -> Result<AdapterInfo, String> {
+    let get = |object: &JsValue, key: &str| {
+        js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let gpu = get(&get(&js_sys::global(), "navigator"), "gpu");
+    if gpu.is_undefined() || gpu.is_null() {
+        return Err("this browser offers no WebGPU".into());
+    }
+    let request: js_sys::Function = get(&gpu, "requestAdapter")
+        .dyn_into()
+        .map_err(|_| "navigator.gpu.requestAdapter is missing".to_string())?;
+    let promise: js_sys::Promise = request
+        .call0(&gpu)
+        .map_err(|e| format!("requestAdapter failed: {e:?}"))?
+        .dyn_into()
+        .map_err(|_| "requestAdapter did not return a promise".to_string())?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("requestAdapter failed: {e:?}"))?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("the browser has no WebGPU adapter".into());
+    }
+    let info = get(&adapter, "info");
+    let text = |key: &str| get(&info, key).as_string().unwrap_or_default();
+    let description = [text("vendor"), text("architecture"), text("description")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let fallback = get(&adapter, "isFallbackAdapter").as_bool().unwrap_or(false)
+        || get(&info, "isFallbackAdapter").as_bool().unwrap_or(false);
+    let lower = description.to_ascii_lowercase();
+    let software = fallback
+        || ["swiftshader", "llvmpipe", "lavapipe", "software"]
+            .iter()
+            .any(|name| lower.contains(name));
+    Ok(AdapterInfo {
+        software,
+        description: if description.is_empty() {
+            "unnamed adapter".into()
+        } else {
+            description
+        },
     })
 }
 
