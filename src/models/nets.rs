@@ -326,3 +326,42 @@ impl BiganDiscriminator {
         h.mul(mask)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::TensorData;
+
+    fn matrix(values: &[f32], device: &Device) -> Tensor<2> {
+        Tensor::from_data(TensorData::new(values.to_vec(), [2, 2]), device)
+    }
+
+    fn values(tensor: Tensor<2>) -> Vec<f32> {
+        tensor.into_data().try_to_vec::<f32>().unwrap()
+    }
+
+    #[test]
+    fn feature_scale_is_the_identity_until_fitted_then_keeps_its_first_batch() {
+        let device = Device::flex();
+        let scale = FeatureScale::new(&device);
+        let probe = || matrix(&[-10.0, 0.0, 10.0, 20.0], &device);
+        assert_eq!(values(scale.normalise(probe())), values(probe()));
+
+        // First batch: values −30, −20, −20, −10 → mean −20, population variance 50.
+        scale.fit_once(&matrix(&[-30.0, -20.0, -20.0, -10.0], &device));
+        scale.fit_once(&matrix(&[100.0, 200.0, 300.0, 400.0], &device)); // ignored
+        let std = 50.0f32.sqrt();
+        let expected: Vec<f32> = [-10.0f32, 0.0, 10.0, 20.0]
+            .iter()
+            .map(|v| (v + 20.0) / std)
+            .collect();
+        let got = values(scale.normalise(probe()));
+        assert!(got.iter().zip(&expected).all(|(g, e)| (g - e).abs() < 1e-5));
+        let back = values(scale.denormalise(scale.normalise(probe())));
+        assert!(
+            back.iter()
+                .zip(values(probe()))
+                .all(|(b, p)| (b - p).abs() < 1e-4)
+        );
+    }
+}
