@@ -2,6 +2,11 @@
 //! D(z, x) with LeakyReLU(0.1) and Dropout(0.2). Losses §5.2 (E trained with label 0), step
 //! order §5.3 (D on batch 1, then G and E together on batch 2 with the updated D), EMA of the
 //! weights (§10.5) used at test time, score (1 − w)·Σ|x − x̂| + w·Σ|f_D(ẑ,x) − f_D(ẑ,x̂)| (§5.4).
+//!
+//! G ends in a [`super::nets::FeatureScale`] fitted on the first training batch, and D's x-input
+//! is `(x − μ)/σ` with the same scale: D has no BatchNorm (§5.5), and on raw dB values it told
+//! real from generated vectors by their offset alone, which drove the encoder's codes to
+//! |ẑ| ≈ 15 per dimension against the N(0, 1) prior. Reconstruction stays in dB.
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
@@ -50,7 +55,7 @@ impl EgbadNets {
         let mut init_d = ParamInit::new(derive_seed(seed, "D"), config.init);
         Self {
             encoder: Encoder::new(shape, true, bn, &mut init_e, device),
-            generator: Decoder::new(shape, bn, &mut init_g, device),
+            generator: Decoder::new(shape, bn, &mut init_g, device).with_feature_scale(device),
             discriminator: BiganDiscriminator::new(
                 config.input_dim,
                 config.latent_dim,
@@ -107,12 +112,14 @@ impl Egbad {
     }
 
     /// D's logits, in training mode, on the encoder pair (ẑ, x) and then on the generator
-    /// pair (z, x̃).
+    /// pair (z, x̃); D sees both vectors in G's normalised units.
     fn discriminator_logits(
         &mut self,
         (z_hat, x): (Tensor<2>, Tensor<2>),
         (z, x_gen): (Tensor<2>, Tensor<2>),
     ) -> (Tensor<2>, Tensor<2>) {
+        let scale = &self.nets.generator;
+        let (x, x_gen) = (scale.normalise(x), scale.normalise(x_gen));
         let d = &self.nets.discriminator;
         let (l_enc, _) = d.forward(z_hat, x, Mode::Train, &mut self.noise);
         let (l_gen, _) = d.forward(z, x_gen, Mode::Train, &mut self.noise);
@@ -122,6 +129,7 @@ impl Egbad {
     /// Step 1 of spec §5.3: D on σCE(D(E(x₁), x₁), 1) + σCE(D(z₁, G(z₁)), 0); E and G run
     /// with batch statistics but keep their running statistics (not their update).
     fn discriminator_step(&mut self, x: Tensor<2>) -> Tensor<1> {
+        self.nets.generator.fit_feature_scale(&x);
         let z = self.latent_noise(x.dims()[0]);
         let nets = &self.nets;
         let z_hat = nets
@@ -234,8 +242,10 @@ impl Detector for Egbad {
         let z_hat = nets.encoder.forward(x.clone(), Mode::Inference);
         let x_hat = nets.generator.forward(z_hat.clone(), Mode::Inference);
         let d = &nets.discriminator;
-        let (_, f_real) = d.forward(z_hat.clone(), x.clone(), Mode::Inference, &mut unused);
-        let (_, f_fake) = d.forward(z_hat, x_hat.clone(), Mode::Inference, &mut unused);
+        let x_d = nets.generator.normalise(x.clone());
+        let x_hat_d = nets.generator.normalise(x_hat.clone());
+        let (_, f_real) = d.forward(z_hat.clone(), x_d, Mode::Inference, &mut unused);
+        let (_, f_fake) = d.forward(z_hat.clone(), x_hat_d, Mode::Inference, &mut unused);
         let w = self.config.score_w;
         let reconstruction = row_sum_abs(x, x_hat).mul_scalar(1.0 - w);
         let features = row_sum_abs(f_real, f_fake).mul_scalar(w);

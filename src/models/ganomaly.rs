@@ -1,5 +1,7 @@
 //! GANomaly-FC (spec §3.7): G = E1 → Dec → E2 on the baseline AE halves, D = Blk128 ×4 features
-//! → Dense(1) logit. Losses §3.2, step order §3.3 / §7, score mean over the latent of (z − ẑ)².
+//! → Dense(1) logit. Losses §3.2, step order §3.3 / §7. Score λ·mean (x − x̂)² + (1 − λ)·mean
+//! (z − ẑ)² (λ = 0: the latent score of §3.4; default 0.9, see [`GanomalyConfig::score_lambda`]).
+//! The decoder ends in a [`super::nets::FeatureScale`] fitted on the first training batch.
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
@@ -56,7 +58,7 @@ impl GanomalyGenerator {
         let mut init = ParamInit::new(seed, config.init);
         Self {
             encoder1: Encoder::new(shape, config.linear_latent, bn, &mut init, device),
-            decoder: Decoder::new(shape, bn, &mut init, device),
+            decoder: Decoder::new(shape, bn, &mut init, device).with_feature_scale(device),
             encoder2: Encoder::new(shape, config.linear_latent, bn, &mut init, device),
         }
     }
@@ -164,6 +166,7 @@ impl Detector for Ganomaly {
         let x = training_input(batch, &self.plain);
 
         // Steps 1–2.
+        self.generator.decoder.fit_feature_scale(&x);
         let g = self.generator.forward(x.clone(), Mode::Train);
         let (p_real, _) = self.discriminator.forward(x.clone(), Mode::Train);
         let (p_fake, _) = self
@@ -215,8 +218,11 @@ impl Detector for Ganomaly {
     fn score(&self, x: Tensor<2>) -> Result<Tensor<1>, ModelError> {
         check_input(&x, self.config.input_dim, 1)?;
         let x = x.to_device(&self.plain).inner();
-        let g = self.generator.valid().forward(x, Mode::Inference);
-        Ok(row_mean_squared(g.z, g.z_hat))
+        let g = self.generator.valid().forward(x.clone(), Mode::Inference);
+        let lambda = self.config.score_lambda;
+        let reconstruction = row_mean_squared(x, g.x_hat).mul_scalar(lambda);
+        let latent = row_mean_squared(g.z, g.z_hat).mul_scalar(1.0 - lambda);
+        Ok(reconstruction + latent)
     }
 
     fn weights(&self) -> WeightSnapshot {
