@@ -10,13 +10,19 @@ import { serveDirectory } from './static-server.mjs';
 
 const dir = process.argv[2] ?? 'dist';
 const server = await serveDirectory(dir);
-const { context, close } = await launchBrowser({ extraArgs: ['--enable-unsafe-webgpu'] });
+// BENCH_NO_WEBGPU=1 leaves the flag out (a browser without WebGPU).
+const extraArgs = process.env.BENCH_NO_WEBGPU ? [] : ['--enable-unsafe-webgpu'];
+const { context, close } = await launchBrowser({ extraArgs });
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   const opened = Date.now();
   await page.goto(server.url);
   const status = () => page.evaluate(() => document.querySelector('[data-testid=status]').textContent);
-  await poll('ready', 10 * 60_000, async () => ((await status()) === 'ready' ? true : undefined));
+  await poll('ready', 10 * 60_000, async () => {
+    const s = await status();
+    if (s.startsWith('error:')) throw new Error(s);
+    return s === 'ready' ? true : undefined;
+  });
   const ready = (Date.now() - opened) / 1000;
   const backend = await page.evaluate(() => document.getElementById('backend-info').textContent);
   await page.click('[data-testid=demo-run]');
@@ -29,7 +35,7 @@ try {
     return s === 'done' ? true : undefined;
   });
   const done = (Date.now() - opened) / 1000;
-  const featuresMs = await page.evaluate(() => window.sonoganApp.benchmark_features(20));
+  const featuresMs = await page.evaluate(() => window.sonoganApp.benchmark_features?.(20) ?? NaN);
   log(`backend: ${backend}`);
   log(`page ready after ${ready.toFixed(1)} s`);
   log(`first ROC curve after ${firstRoc.toFixed(1)} s (target ≤ 30 s)`);
