@@ -141,13 +141,10 @@ fn skip_ganomaly_learns_valve() {
 /// 0.999 keeps the test-time weights near their initial values), so this short run scores with
 /// the live weights (decay 0, spec §10.5 allows disabling it).
 ///
-/// Known failure, left visible instead of loosened: EGBAD stays near chance (AUC 0.44–0.55 on
-/// valve and slider after 40 or 150 epochs, lr 1e-3, EMA 0 or 0.999). With the feature scale
-/// the adversarial game is balanced (L_D ≈ 1.1–1.4), but G(E(x)) is no reconstruction yet: the
-/// mean |x − G(E(x))| stays at 7–10 dB per dimension, about the features' own spread, so the
-/// score ranks clips at random. Run with `cargo test -- --ignored`.
+/// With the spec's pure BiGAN losses (`cycle_weight` 0) EGBAD stayed near chance here (AUC
+/// 0.44–0.55 on valve and slider after 40 or 150 epochs): G(E(x)) was no reconstruction yet. The
+/// default cycle term (λ = 1, see `EgbadConfig::cycle_weight`) makes it learn (0.89 measured).
 #[test]
-#[ignore = "known failure: EGBAD's G(E(x)) does not reconstruct after short runs"]
 fn egbad_learns_valve() {
     let run = short_run(40, 1e-3);
     let mut model = defaults(ModelKind::Egbad, &run);

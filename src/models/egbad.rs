@@ -157,12 +157,20 @@ impl Egbad {
         let z = self.latent_noise(x.dims()[0]);
         let z_hat = self.nets.encoder.forward(x.clone(), Mode::Train);
         let x_gen = self.nets.generator.forward(z.clone(), Mode::Train);
-        let (l_enc, l_gen) = self.discriminator_logits((z_hat, x), (z, x_gen));
+        let (l_enc, l_gen) = self.discriminator_logits((z_hat, x.clone()), (z, x_gen));
         let loss_g = bce_with_logits(l_gen, 1.0);
         let loss_e = bce_with_logits(l_enc, 0.0);
         // L_G does not depend on E and L_E not on G, so one backward of the sum gives each
-        // network exactly the gradient of its own loss.
-        let mut grads = (loss_g.clone() + loss_e.clone()).backward();
+        // network exactly the gradient of its own loss (plus, with the optional cycle term, the
+        // gradient of λ·mean|x − G(E(x))|, which both networks share).
+        let mut total = loss_g.clone() + loss_e.clone();
+        let lambda = self.config.cycle_weight;
+        if lambda > 0.0 {
+            let z_cycle = self.nets.encoder.forward(x.clone(), Mode::Train);
+            let x_cycle = self.nets.generator.forward(z_cycle, Mode::Train);
+            total = total + (x - x_cycle).abs().mean().mul_scalar(lambda);
+        }
+        let mut grads = total.backward();
         let grads_g = GradientsParams::from_module(&mut grads, &self.nets.generator);
         let grads_e = GradientsParams::from_module(&mut grads, &self.nets.encoder);
         let lr = self.config.adam.lr;
