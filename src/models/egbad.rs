@@ -7,6 +7,10 @@
 //! is `(x − μ)/σ` with the same scale: D has no BatchNorm (§5.5), and on raw dB values it told
 //! real from generated vectors by their offset alone, which drove the encoder's codes to
 //! |ẑ| ≈ 15 per dimension against the N(0, 1) prior. Reconstruction stays in dB.
+//!
+//! Beyond the spec, the G/E step adds a cycle term λ·mean|x − G(E(x))| (`cycle_weight`, default
+//! 1; 0 restores §5.2 exactly): without it G(E(x)) was no reconstruction after short runs and the
+//! §5.4 score ranked synthetic clips at chance (measured numbers on `EgbadConfig::cycle_weight`).
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
