@@ -7,6 +7,7 @@
 //! per ID) so that the whole file runs in the dev profile in well under a minute per model.
 
 use burn::tensor::Device;
+use sonogan::audio::quantise_16_bit;
 use sonogan::data::Split;
 use sonogan::data::synth::{SynthConfig, generate};
 use sonogan::eval::pipeline::{FeatureClip, model_config, score_clips, train_configured_model};
@@ -32,7 +33,7 @@ fn synthetic_type(machine_type: &str) -> (Vec<FeatureClip>, Vec<FeatureClip>) {
         .into_iter()
         .map(|clip| FeatureClip {
             vectors: extractor
-                .vectors(&clip.entry.rel_path, &as_16_bit(&clip.samples))
+                .vectors(&clip.entry.rel_path, &quantise_16_bit(&clip.samples))
                 .expect("features"),
             entry: clip.entry,
         })
@@ -40,15 +41,6 @@ fn synthetic_type(machine_type: &str) -> (Vec<FeatureClip>, Vec<FeatureClip>) {
     clips
         .into_iter()
         .partition(|clip| clip.entry.split == Split::Train)
-}
-
-/// The samples as `sonogan synth` stores them in 16-bit WAVs and the decoder reads them back
-/// (× 32768, rounded, clamped; / 32768), so the tests see what users of the CLI see.
-fn as_16_bit(samples: &[f32]) -> Vec<f32> {
-    samples
-        .iter()
-        .map(|&s| (s * 32768.0).round().clamp(-32768.0, 32767.0) / 32768.0)
-        .collect()
 }
 
 /// Mean over machine IDs of the AUC of `scores` (one model).

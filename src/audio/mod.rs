@@ -6,11 +6,13 @@
 //! - `resample.rs`: rubato FFT resampling, time-aligned and of length `round(n · 16000 / sr)`,
 //! - `error.rs`: [`AudioError`] / [`AudioErrorKind`].
 
+mod encode;
 mod error;
 mod mix;
 mod resample;
 mod wav;
 
+pub use encode::{quantise_16_bit, to_pcm16, wav_bytes};
 pub use error::{AudioError, AudioErrorKind};
 pub use resample::{resample, resampled_len};
 

@@ -33,7 +33,7 @@ pub mod synth;
 
 pub use names::AUDIO_EXTENSIONS;
 pub use subset::subset;
-pub use summary::{DatasetSummary, IdSummary, LabelCounts};
+pub use summary::{DatasetSummary, IdSummary, LabelCounts, count_clips};
 
 /// Train or test split.
 #[derive(

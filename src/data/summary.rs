@@ -74,25 +74,7 @@ pub struct DatasetSummary {
 impl DatasetSummary {
     /// Count the clips of a data set.
     pub fn of(dataset: &Dataset) -> Self {
-        let mut machine_types: BTreeMap<String, BTreeMap<String, IdSummary>> = BTreeMap::new();
-        for ClipEntry {
-            machine_type,
-            machine_id,
-            split,
-            label,
-            ..
-        } in &dataset.clips
-        {
-            let id = machine_types
-                .entry(machine_type.clone())
-                .or_default()
-                .entry(machine_id.clone())
-                .or_default();
-            match split {
-                Split::Train => id.train.add(*label),
-                Split::Test => id.test.add(*label),
-            }
-        }
+        let machine_types = count_clips(&dataset.clips);
         Self {
             layout: dataset.layout,
             clips: dataset.clips.len(),
@@ -126,4 +108,24 @@ impl fmt::Display for DatasetSummary {
         }
         Ok(())
     }
+}
+
+/// Clip counts per machine type, then per machine ID, split and label (for [`DatasetSummary`]
+/// and the web page's summary of its loaded clips).
+pub fn count_clips<'a>(
+    clips: impl IntoIterator<Item = &'a ClipEntry>,
+) -> BTreeMap<String, BTreeMap<String, IdSummary>> {
+    let mut machine_types: BTreeMap<String, BTreeMap<String, IdSummary>> = BTreeMap::new();
+    for clip in clips {
+        let id = machine_types
+            .entry(clip.machine_type.clone())
+            .or_default()
+            .entry(clip.machine_id.clone())
+            .or_default();
+        match clip.split {
+            Split::Train => id.train.add(clip.label),
+            Split::Test => id.test.add(clip.label),
+        }
+    }
+    machine_types
 }

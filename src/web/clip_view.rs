@@ -1,25 +1,5 @@
-//! Looking at one clip: playback bytes, and the per-frame anomaly strip that lines up under its
+//! Explaining one clip: the per-frame anomaly strip that lines up under its
 //! spectrogram (spec §1.4: vector t covers frames t … t + frames − 1).
-
-use std::io::Cursor;
-
-/// A 16-bit PCM mono WAV of `samples` at `sample_rate`, for the page's audio player.
-pub fn wav_bytes(samples: &[f32], sample_rate: u32) -> Result<Vec<u8>, String> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut out = Cursor::new(Vec::with_capacity(44 + samples.len() * 2));
-    let mut writer = hound::WavWriter::new(&mut out, spec).map_err(|e| e.to_string())?;
-    for &s in samples {
-        let value = (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
-        writer.write_sample(value).map_err(|e| e.to_string())?;
-    }
-    writer.finalize().map_err(|e| e.to_string())?;
-    Ok(out.into_inner())
-}
 
 /// Per-frame anomaly scores from per-vector scores: frame f gets the mean score of the vectors
 /// that contain it (vectors f − stack + 1 … f), so the strip has one value per spectrogram frame.
@@ -78,20 +58,5 @@ mod tests {
     fn loud_spans_cover_runs_above_the_threshold() {
         let spans = loud_spans(&[0.0, 2.0, 2.0, 0.0, 3.0], 1.0, 0.5);
         assert_eq!(spans, vec![(0.5, 1.5), (2.0, 2.5)]);
-    }
-
-    #[test]
-    fn wav_bytes_round_trip_through_the_decoder() {
-        let samples: Vec<f32> = (0..4000).map(|i| ((i as f32) * 0.01).sin() * 0.5).collect();
-        let bytes = wav_bytes(&samples, 16_000).expect("wav");
-        let clip = crate::audio::decode_wav("x.wav", &bytes, &Default::default()).expect("decode");
-        assert_eq!(clip.samples.len(), samples.len());
-        let worst = clip
-            .samples
-            .iter()
-            .zip(&samples)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f32::max);
-        assert!(worst <= 1.0 / 32768.0, "error {worst}");
     }
 }

@@ -10,7 +10,7 @@ use crate::data::synth::{self, SynthConfig};
 use crate::data::{ClipEntry, Dataset, DatasetOptions, Label, Rejected, Split};
 use crate::eval::pipeline::FeatureClip;
 use crate::features::stack::stack_frame_major;
-use crate::features::{FeatureConfig, FeatureExtractor};
+use crate::features::{FeatureConfig, FeatureExtractor, Vectors};
 
 /// Samples the session keeps for playback and drawing before it drops them for further clips
 /// (64 Mi samples = 256 MiB, about 400 ten-second clips); the page re-reads such clips from
@@ -142,7 +142,7 @@ impl Session {
         let mut report = AddReport::default();
         for clip in generated {
             // As written to 16-bit WAV and read back, like `sonogan synth` data (see tests/learning.rs).
-            let samples = quantise_16_bit(&clip.samples);
+            let samples = audio::quantise_16_bit(&clip.samples);
             self.insert_samples(clip.entry, samples, &mut report);
         }
         Ok(report)
@@ -283,6 +283,14 @@ impl Session {
         report.rejected += 1;
     }
 
+    /// Feature vectors (spec §1.4) of samples that are not a loaded clip (the live meter's
+    /// windows), with the session's extractor; errors name `name`.
+    pub fn vectors(&mut self, name: &str, samples: &[f32]) -> Result<Vectors, String> {
+        self.extractor
+            .vectors(name, samples)
+            .map_err(|e| e.to_string())
+    }
+
     /// Feature vectors (spec §1.4) of the clips of `machine_type` in `split`, in path order.
     pub fn feature_clips(&self, machine_type: &str, split: Split) -> Vec<FeatureClip> {
         let config = self.extractor.config();
@@ -339,12 +347,4 @@ fn sanitise_type(name: &str) -> String {
     } else {
         cleaned
     }
-}
-
-/// Samples as stored in a 16-bit WAV and read back (× 32768, rounded, clamped, / 32768).
-pub fn quantise_16_bit(samples: &[f32]) -> Vec<f32> {
-    samples
-        .iter()
-        .map(|&s| (s * 32768.0).round().clamp(-32768.0, 32767.0) / 32768.0)
-        .collect()
 }

@@ -4,29 +4,12 @@
 use std::collections::BTreeMap;
 
 use super::session::Session;
-use crate::data::{IdSummary, Label, Split};
+use crate::data::{IdSummary, count_clips};
 use crate::report::escape_html;
 
 /// Counts of the session's clips per machine type and ID.
 pub fn counts(session: &Session) -> BTreeMap<String, BTreeMap<String, IdSummary>> {
-    let mut types: BTreeMap<String, BTreeMap<String, IdSummary>> = BTreeMap::new();
-    for clip in session.clips() {
-        let id = types
-            .entry(clip.entry.machine_type.clone())
-            .or_default()
-            .entry(clip.entry.machine_id.clone())
-            .or_default();
-        let split = match clip.entry.split {
-            Split::Train => &mut id.train,
-            Split::Test => &mut id.test,
-        };
-        match clip.entry.label {
-            Some(Label::Normal) => split.normal += 1,
-            Some(Label::Anomaly) => split.anomaly += 1,
-            None => split.unlabelled += 1,
-        }
-    }
-    types
+    count_clips(session.clips().iter().map(|c| &c.entry))
 }
 
 /// An HTML table of the counts (one row per type and ID) with a one-line total above it.

@@ -91,24 +91,12 @@ fn dcase_path(machine_type: &str, id: &str, split: Split, label: Label, number: 
     format!("{machine_type}/{split}/{label}_{id}_{number:08}.wav")
 }
 
-/// Write mono 16 kHz 16-bit PCM (sample × 32768, rounded and clamped; read back as / 32768,
-/// spec §1.2).
+/// Write mono 16 kHz 16-bit PCM (spec §1.2, [`crate::audio::wav_bytes`]).
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) fn write_wav(path: &std::path::Path, samples: &[f32]) -> Result<(), SynthError> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: super::SAMPLE_RATE as u32,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let err = |e: hound::Error| io_error(path, e);
-    let mut writer = hound::WavWriter::create(path, spec).map_err(err)?;
-    for x in samples {
-        writer
-            .write_sample((x * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
-            .map_err(err)?;
-    }
-    writer.finalize().map_err(err)
+    let bytes = crate::audio::wav_bytes(samples, super::SAMPLE_RATE as u32)
+        .map_err(|e| io_error(path, e))?;
+    std::fs::write(path, bytes).map_err(|e| io_error(path, e))
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -8,7 +8,6 @@ use super::{App, BusyGuard, from_js, js_error, to_js, yield_now};
 use crate::data::synth::{self, SynthConfig};
 use crate::data::{Label, Split};
 use crate::report::{spectrogram_rgba, waveform_svg};
-use crate::web::clip_view::wav_bytes;
 use crate::web::presets::demo_data;
 use crate::web::session::{SourceAudio, SourceFile};
 use crate::web::summary::{rejected_html, summary_html};
@@ -174,7 +173,7 @@ impl App {
         let frames = clip.frames(config.n_mels);
         let rgba = spectrogram_rgba(&clip.log_mel, config.n_mels, frames, true)
             .map_err(|e| js_error(e.to_string()))?;
-        let wav = wav_bytes(&samples, config.sample_rate).map_err(js_error)?;
+        let wav = crate::audio::wav_bytes(&samples, config.sample_rate).map_err(js_error)?;
         let label = match clip.entry.label {
             Some(Label::Normal) => "normal",
             Some(Label::Anomaly) => "anomalous",

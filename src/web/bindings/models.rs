@@ -154,14 +154,11 @@ impl App {
             let Some(window) = window else {
                 return Ok(JsValue::NULL);
             };
-            let vectors = {
-                let s = state.borrow();
-                let mut extractor =
-                    crate::features::FeatureExtractor::new(s.session.feature_config().clone());
-                extractor
-                    .vectors("microphone", &window)
-                    .map_err(|e| js_error(e.to_string()))?
-            };
+            let vectors = state
+                .borrow_mut()
+                .session
+                .vectors("microphone", &window)
+                .map_err(js_error)?;
             let model = take_model(&state, &name)?;
             let scores =
                 score_vectors_async(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
