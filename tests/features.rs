@@ -3,14 +3,14 @@
 
 use std::path::PathBuf;
 
+#[path = "support/librosa_bar.rs"]
+mod librosa_bar;
+use librosa_bar::{TOLERANCE_DB, custom_config, max_error_db};
+
 use sonogan::features::db::ln_positive;
 use sonogan::features::mel::{MelFilterBank, hz_to_mel, mel_to_hz};
 use sonogan::features::stft::{PowerSpectrum, frame_count, hann_periodic, reflect_pad};
 use sonogan::features::{FeatureConfig, FeatureError, FeatureExtractor, LOG_EPSILON, npy, stack};
-
-/// The accuracy bar: max |Δ| in dB over bins within `RANGE_DB` of the clip's maximum.
-const TOLERANCE_DB: f32 = 0.01;
-const RANGE_DB: f32 = 80.0;
 
 /// Every signal the fixture script writes.
 const SIGNALS: [&str; 8] = [
@@ -32,17 +32,6 @@ fn fixture_path(file: &str) -> PathBuf {
 
 fn load(file: &str) -> npy::NpyArray {
     npy::load(fixture_path(file)).unwrap_or_else(|e| panic!("fixture {file}: {e}"))
-}
-
-/// Largest |ours − librosa| over the librosa bins within `RANGE_DB` of its maximum.
-fn max_error_db(ours: &[f32], reference: &[f32]) -> f32 {
-    assert_eq!(ours.len(), reference.len());
-    let top = reference.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    ours.iter()
-        .zip(reference)
-        .filter(|&(_, &r)| r >= top - RANGE_DB)
-        .map(|(o, r)| (o - r).abs())
-        .fold(0.0, f32::max)
 }
 
 #[test]
@@ -69,16 +58,7 @@ fn log_mel_matches_librosa_on_every_fixture() {
 
 #[test]
 fn every_config_field_is_honoured() {
-    // n_fft 512, hop 256, 40 mels, 50-7000 Hz, power 1 (so 20·log10), as in the fixture script.
-    let config = FeatureConfig {
-        n_fft: 512,
-        hop_length: 256,
-        n_mels: 40,
-        fmin: 50.0,
-        fmax: 7000.0,
-        power: 1.0,
-        ..Default::default()
-    };
+    let config = custom_config();
     let input = load("chirp_input.npy");
     let reference = load("chirp_custom_logmel.npy");
     let spectrogram = FeatureExtractor::new(config).log_mel(&input.data);

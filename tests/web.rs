@@ -33,6 +33,8 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 #[path = "web/features.rs"]
 mod features;
+#[path = "support/librosa_bar.rs"]
+mod librosa_bar;
 #[path = "web/support.rs"]
 mod support;
 #[path = "web/training.rs"]

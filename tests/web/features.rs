@@ -6,9 +6,7 @@
 use sonogan::features::{FeatureConfig, FeatureExtractor, npy};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
-/// The accuracy bar of the native test: max |Δ| in dB over bins within `RANGE_DB` of the maximum.
-const TOLERANCE_DB: f32 = 0.01;
-const RANGE_DB: f32 = 80.0;
+use crate::librosa_bar::{RANGE_DB, TOLERANCE_DB, custom_config, max_error_db};
 
 /// `(name, input NPY, librosa log-Mel NPY)` of one fixture signal.
 type Fixture = (&'static str, &'static [u8], &'static [u8]);
@@ -50,17 +48,6 @@ fn parse(name: &str, bytes: &[u8]) -> npy::NpyArray {
     npy::read_f32(bytes).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
-/// Largest |ours − librosa| over the librosa bins within `RANGE_DB` of its maximum.
-fn max_error_db(ours: &[f32], reference: &[f32]) -> f32 {
-    assert_eq!(ours.len(), reference.len());
-    let top = reference.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    ours.iter()
-        .zip(reference)
-        .filter(|&(_, &r)| r >= top - RANGE_DB)
-        .map(|(o, r)| (o - r).abs())
-        .fold(0.0, f32::max)
-}
-
 #[wasm_bindgen_test]
 fn log_mel_in_wasm_matches_librosa_on_every_fixture() {
     let mut extractor = FeatureExtractor::new(FeatureConfig::default());
@@ -81,16 +68,7 @@ fn log_mel_in_wasm_matches_librosa_on_every_fixture() {
 
 #[wasm_bindgen_test]
 fn non_default_feature_config_in_wasm_matches_librosa() {
-    // n_fft 512, hop 256, 40 mels, 50-7000 Hz, power 1 (so 20·log10), as in the fixture script.
-    let config = FeatureConfig {
-        n_fft: 512,
-        hop_length: 256,
-        n_mels: 40,
-        fmin: 50.0,
-        fmax: 7000.0,
-        power: 1.0,
-        ..Default::default()
-    };
+    let config = custom_config();
     let input = parse("chirp", fixture_file!("chirp_input.npy"));
     let reference = parse("chirp_custom", fixture_file!("chirp_custom_logmel.npy"));
     let spectrogram = FeatureExtractor::new(config).log_mel(&input.data);
