@@ -6,8 +6,9 @@
 //! Tolerance: per-vector scores within 2 % relative (+1e-3 absolute) after 5 steps; GPU
 //! reductions sum in a different order, and Adam amplifies tiny differences in early steps.
 
+use sonogan::runtime::block_on;
 use sonogan::device::{DeviceChoice, select_device};
-use sonogan::eval::pipeline::model_config;
+use sonogan::eval::protocol::model_config;
 use sonogan::features::Vectors;
 use sonogan::models::{ModelKind, new_detector};
 use sonogan::train::{TrainConfig, Trainer, score_vectors};
@@ -40,9 +41,9 @@ fn scores_after_steps(kind: ModelKind, device: &burn::tensor::Device) -> Vec<f32
     let detector = new_detector(&model_config(kind, &run), device, run.seed).expect("detector");
     let mut trainer = Trainer::new(detector, clips(), run).expect("trainer");
     for _ in 0..5 {
-        trainer.step().expect("step");
+        block_on(trainer.step()).expect("step");
     }
-    score_vectors(trainer.detector(), &clips()[0], 4096).expect("scores")
+    block_on(score_vectors(trainer.detector(), &clips()[0], 4096)).expect("scores")
 }
 
 #[test]

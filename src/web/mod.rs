@@ -5,7 +5,6 @@
 //!   recordings) with labels from the data layouts and their log-Mel spectrograms;
 //! - [`summary`]: the data summary and the list of unusable files;
 //! - [`presets`]: training presets and the run options of the form;
-//! - [`run`]: one model's train-and-score job, stepped asynchronously;
 //! - [`results`]: scores, tables, ROC and histogram data, DCASE exports;
 //! - [`clip_view`], [`meter`]: a clip's playback and anomaly strip, the live meter;
 //! - `bindings` (wasm only): the `App` object the page calls, the only wasm-bindgen boundary.
@@ -14,7 +13,6 @@ pub mod clip_view;
 pub mod meter;
 pub mod presets;
 pub mod results;
-pub mod run;
 pub mod session;
 pub mod summary;
 

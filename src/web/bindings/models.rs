@@ -11,9 +11,8 @@ use super::{App, AppState, PageModel, js_error, to_js};
 use crate::features::stack::stack_frame_major;
 use crate::report::{CurveSeries, curves_svg, score_strip_rgba};
 use crate::store;
-use crate::train::{DEFAULT_SCORE_CHUNK, mean_score, score_vectors_async};
+use crate::train::{DEFAULT_SCORE_CHUNK, mean_score, score_vectors};
 use crate::web::clip_view::{loud_spans, per_frame_scores};
-use crate::web::results::short_label;
 
 /// Demo model files bundled under `models/` (see README, "Demo models").
 pub const DEMO_MODELS: [&str; 4] = [
@@ -34,7 +33,7 @@ impl App {
             .map(|m| {
                 serde_json::json!({
                     "name": m.name,
-                    "kind": short_label(m.manifest.kind()),
+                    "kind": m.manifest.kind().label(),
                     "origin": m.origin,
                     "machine_types": m.manifest.data.machine_types,
                     "threshold": m.manifest.threshold.value,
@@ -54,7 +53,7 @@ impl App {
         let state = self.state.clone();
         future_to_promise(async move {
             let model = take_model(&state, &name)?;
-            let bytes = store::save_async(model.1.detector.as_ref(), &model.1.manifest).await;
+            let bytes = store::save(model.1.detector.as_ref(), &model.1.manifest).await;
             put_back(&state, model);
             let bytes = bytes.map_err(|e| js_error(format!("{name}: {e}")))?;
             Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
@@ -121,7 +120,7 @@ impl App {
             };
             let model = take_model(&state, &name)?;
             let scores =
-                score_vectors_async(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
+                score_vectors(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
             let threshold = model.1.manifest.threshold.value;
             put_back(&state, model);
             let scores = scores.map_err(|e| js_error(format!("{path}: {e}")))?;
@@ -161,7 +160,7 @@ impl App {
                 .map_err(js_error)?;
             let model = take_model(&state, &name)?;
             let scores =
-                score_vectors_async(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
+                score_vectors(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
             let threshold = model.1.manifest.threshold.value;
             put_back(&state, model);
             let scores = scores.map_err(|e| js_error(format!("microphone: {e}")))?;
@@ -217,7 +216,7 @@ fn describe(model: &PageModel) -> String {
     format!(
         "{} ({}), trained on {} [{}], {} clips / {} vectors, {} epochs, batch {}, seed {}; \
          default threshold {:.4} ({} normal clip scores, mean {:.4}); {}",
-        short_label(m.kind()),
+        m.kind().label(),
         model.name,
         m.data.machine_types.join(", "),
         m.data.machine_ids.join(", "),

@@ -28,7 +28,8 @@ impl App {
 
     /// Models with results, in the order they were evaluated.
     pub fn result_models(&self) -> Vec<String> {
-        self.state.borrow().results.models()
+        let models = self.state.borrow().results.models();
+        models.into_iter().map(|k| k.label().to_string()).collect()
     }
 
     /// Machine types with results.
@@ -48,7 +49,8 @@ impl App {
         let mut series = Vec::new();
         let mut marker = None;
         for model in state.results.models() {
-            let pooled = state.results.pooled(&model, machine_type);
+            let pooled = state.results.pooled(model, machine_type);
+            let model = model.label().to_string();
             let Ok((roc, summary)) = pooled.roc() else {
                 continue;
             };
@@ -82,7 +84,9 @@ impl App {
         threshold: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let state = self.state.borrow();
-        let pooled = state.results.pooled(model, machine_type);
+        let kind = crate::models::ModelKind::find(model)
+            .ok_or_else(|| js_error(format!("no detector named {model}")))?;
+        let pooled = state.results.pooled(kind, machine_type);
         if pooled.scores.is_empty() {
             return Err(js_error(format!(
                 "no labelled scores of {model} on {machine_type}"

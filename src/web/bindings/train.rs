@@ -11,11 +11,11 @@ use web_time::Instant;
 
 use super::{App, AppState, BusyGuard, PageModel, from_js, js_error, to_js, yield_now};
 use crate::data::{Split, subset};
-use crate::eval::pipeline::FeatureClip;
+use crate::eval::protocol::{FeatureClip, Host, JobProgress, JobSlot, TrainJob, train_and_score};
 use crate::report::{CurveSeries, curves_svg};
 use crate::train::CancelToken;
 use crate::web::presets::{Preset, RunOptions};
-use crate::web::run::{JobSlot, RunEvent, RunHost, train_and_score};
+
 
 /// Least time between two progress calls to the page, in seconds.
 const PROGRESS_INTERVAL_S: f64 = 0.1;
@@ -101,31 +101,29 @@ async fn run(
                 state: state.clone(),
                 on_progress: on_progress.clone(),
                 last_call: None,
+                cancel: cancel.clone(),
             };
-            let config = options.train_config(kind)?;
-            let slot = JobSlot { index, count };
-            let job = train_and_score(
-                &mut host,
-                &device,
-                kind,
-                config,
-                &data.machine_type,
-                &data.train,
-                &data.test,
-                slot,
-                cancel,
-            )
-            .await?;
-            let name = format!("{}-{}", job.machine_type, job.model);
+            let train = options.train_config(kind)?;
+            let job = TrainJob {
+                model: crate::eval::protocol::model_config(kind, &train),
+                train,
+                machine_type: &data.machine_type,
+                clips: &data.train,
+                slot: JobSlot { index, count },
+            };
+            let trained = train_and_score(&mut host, &device, &job, &data.test)
+                .await
+                .map_err(|e| e.to_string())?;
+            let name = format!("{}-{}", trained.machine_type, kind.label());
             {
                 let mut s = state.borrow_mut();
-                s.results.replace(&job.model, &job.machine_type, job.scores);
+                s.results.replace(kind, &trained.machine_type, trained.scores);
                 s.models.retain(|m| m.name != name);
                 s.models.push(PageModel {
                     name: name.clone(),
                     origin: "trained here".into(),
-                    detector: job.detector,
-                    manifest: job.manifest,
+                    detector: trained.model.detector,
+                    manifest: trained.model.manifest,
                 });
             }
             let _ = on_model.call1(&JsValue::NULL, &JsValue::from_str(&name));
@@ -177,10 +175,15 @@ struct PageHost {
     state: Rc<RefCell<AppState>>,
     on_progress: js_sys::Function,
     last_call: Option<Instant>,
+    cancel: CancelToken,
 }
 
-impl RunHost for PageHost {
-    fn progress(&mut self, event: &RunEvent) {
+impl Host for PageHost {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    fn progress(&mut self, event: &JobProgress) {
         let p = &event.progress;
         if p.losses_step == p.step {
             let mut s = self.state.borrow_mut();
