@@ -1,12 +1,12 @@
 //! Evaluation tables (spec §1.8): per-ID AUC/pAUC, means over IDs and types, the Table 2 text,
 //! the DCASE files; all values computed by hand below.
 
-use sonogan::models::ModelKind;
 use sonogan::data::Label;
 use sonogan::eval::table::{
     ClipScore, DCASE_MAX_FPR, EvalTable, TableError, dcase_result_csv, dcase_score_files,
     format_table2, write_dcase_files,
 };
+use sonogan::models::ModelKind;
 
 const TOL: f64 = 1e-12;
 

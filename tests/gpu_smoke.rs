@@ -6,11 +6,11 @@
 //! Tolerance: per-vector scores within 2 % relative (+1e-3 absolute) after 5 steps; GPU
 //! reductions sum in a different order, and Adam amplifies tiny differences in early steps.
 
-use sonogan::runtime::block_on;
 use sonogan::device::{DeviceChoice, select_device};
 use sonogan::eval::protocol::model_config;
 use sonogan::features::Vectors;
 use sonogan::models::{ModelKind, new_detector};
+use sonogan::runtime::block_on;
 use sonogan::train::{TrainConfig, Trainer, score_vectors};
 
 /// Deterministic dB-like vectors with low-rank structure.

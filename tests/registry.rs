@@ -24,8 +24,16 @@ fn clips(split: Split, label: Label, count: usize, len: usize, seed: u64) -> Vec
             let data = (0..len * 640)
                 .map(|i| -20.0 + (i % 640) as f32 * 0.01 + shift + rng.random_range(-1.0..1.0))
                 .collect();
-            let kind = if label == Label::Anomaly { "anomaly" } else { "normal" };
-            let folder = if split == Split::Train { "train" } else { "test" };
+            let kind = if label == Label::Anomaly {
+                "anomaly"
+            } else {
+                "normal"
+            };
+            let folder = if split == Split::Train {
+                "train"
+            } else {
+                "test"
+            };
             let name = format!("{kind}_id_00_{n:08}.wav");
             FeatureClip {
                 entry: ClipEntry {
@@ -45,7 +53,11 @@ fn clips(split: Split, label: Label, count: usize, len: usize, seed: u64) -> Vec
 fn registry_rows_are_consistent() {
     assert_eq!(REGISTRY.len(), ModelKind::ALL.len());
     for (index, info) in REGISTRY.iter().enumerate() {
-        assert_eq!(ModelKind::ALL[index], info.kind, "ALL follows the table order");
+        assert_eq!(
+            ModelKind::ALL[index],
+            info.kind,
+            "ALL follows the table order"
+        );
         assert_eq!(info.kind.info().name, info.name);
         assert_eq!(ModelKind::find(info.name), Some(info.kind));
         assert_eq!(ModelKind::find(&info.label.to_uppercase()), Some(info.kind));
@@ -58,7 +70,10 @@ fn registry_rows_are_consistent() {
         assert_eq!(config.kind(), info.kind);
         config.validate().expect("default configuration is valid");
         let json = serde_json::to_value(&config).unwrap();
-        assert_eq!(json["kind"], info.name, "configs are tagged by the registry name");
+        assert_eq!(
+            json["kind"], info.name,
+            "configs are tagged by the registry name"
+        );
         for other in &REGISTRY[index + 1..] {
             assert_ne!(info.name, other.name, "names are unique");
             assert_ne!(info.label, other.label, "labels are unique");
@@ -105,7 +120,12 @@ fn every_registered_detector_trains_saves_loads_and_scores_through_the_protocol(
         assert!(steps > 0, "{}: progress after every step", info.name);
         assert_eq!(trained.kind(), info.kind);
         assert_eq!(trained.scores.len(), test.len());
-        assert!(trained.scores.iter().all(|s| s.model == info.kind && s.score.is_finite()));
+        assert!(
+            trained
+                .scores
+                .iter()
+                .all(|s| s.model == info.kind && s.score.is_finite())
+        );
 
         let model = &trained.model;
         let bytes = block_on(store::save(model.detector.as_ref(), &model.manifest)).unwrap();
@@ -115,7 +135,11 @@ fn every_registered_detector_trains_saves_loads_and_scores_through_the_protocol(
         let again = block_on(score_clips(&mut host, loaded.as_ref(), &test)).unwrap();
         for (a, b) in trained.scores.iter().zip(&again) {
             let tolerance = 1e-6 * a.score.abs().max(1e-6);
-            assert!((a.score - b.score).abs() <= tolerance, "{}: {a:?} vs {b:?}", info.name);
+            assert!(
+                (a.score - b.score).abs() <= tolerance,
+                "{}: {a:?} vs {b:?}",
+                info.name
+            );
         }
     }
 }

@@ -1,10 +1,10 @@
 //! The page's data, results and presets logic (src/web, target-agnostic parts), natively.
 
-use sonogan::models::ModelKind;
 use sonogan::audio::wav_bytes;
 use sonogan::data::synth::SynthConfig;
 use sonogan::data::{Label, Split};
 use sonogan::eval::table::ClipScore;
+use sonogan::models::ModelKind;
 use sonogan::web::presets::{Preset, RunOptions, demo_data};
 use sonogan::web::results::Results;
 use sonogan::web::session::{Session, SourceAudio, SourceFile};

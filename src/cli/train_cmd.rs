@@ -199,9 +199,11 @@ fn parse_param(param: &str) -> Result<(&str, serde_json::Value)> {
 /// The setting names of `kind`'s configuration.
 fn setting_names(kind: ModelKind) -> Vec<String> {
     match serde_json::to_value(ModelConfig::default_for(kind)) {
-        Ok(serde_json::Value::Object(fields)) => {
-            fields.into_iter().map(|(k, _)| k).filter(|k| k != "kind").collect()
-        }
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|k| k != "kind")
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -210,12 +212,18 @@ fn setting_names(kind: ModelKind) -> Vec<String> {
 pub fn check_params(params: &[String], kinds: &[ModelKind]) -> Result<()> {
     for param in params {
         let (key, _) = parse_param(param)?;
-        if !kinds.iter().any(|&k| setting_names(k).iter().any(|n| n == key)) {
+        if !kinds
+            .iter()
+            .any(|&k| setting_names(k).iter().any(|n| n == key))
+        {
             let known: Vec<String> = kinds
                 .iter()
                 .map(|&k| format!("{k}: {}", setting_names(k).join(", ")))
                 .collect();
-            bail!("--param {param}: no chosen model has a setting '{key}' ({})", known.join("; "));
+            bail!(
+                "--param {param}: no chosen model has a setting '{key}' ({})",
+                known.join("; ")
+            );
         }
     }
     Ok(())
@@ -240,6 +248,8 @@ fn with_params(config: ModelConfig, params: &[String]) -> Result<ModelConfig> {
     }
     let config: ModelConfig =
         serde_json::from_value(json).with_context(|| format!("--param for {kind}"))?;
-    config.validate().with_context(|| format!("--param for {kind}"))?;
+    config
+        .validate()
+        .with_context(|| format!("--param for {kind}"))?;
     Ok(config)
 }

@@ -173,7 +173,10 @@ impl EvalTable {
     /// The JSON form `{"<model>": {"<type>": {"ids": {"<id>": {"auc": a, "pauc": p}}, "auc": a,
     /// "pauc": p}}}`. Skipped IDs are absent; a type without a scorable ID has `null` means.
     pub fn to_json(&self) -> serde_json::Value {
-        let models = self.models.iter().map(|m| (m.model.name().to_string(), model_json(m)));
+        let models = self
+            .models
+            .iter()
+            .map(|m| (m.model.name().to_string(), model_json(m)));
         serde_json::Value::Object(models.collect())
     }
 }

@@ -8,16 +8,16 @@ use burn::tensor::{Device, Tensor};
 
 use super::blocks::{Mode, ParamInit, l2_mean, merge_running_statistics, row_mean_squared};
 use super::common::{load_weight_file, step_batches};
-use super::config::{DetectorConfig, adam_learning_rate, network_problem};
-use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
-use serde::{Deserialize, Serialize};
+use super::config::{DetectorConfig, network_problem, network_settings};
 use super::nets::{Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
+use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
 use super::weights::trainable_values;
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input, unknown_network,
 };
+use serde::{Deserialize, Serialize};
 
 /// The DCASE baseline autoencoder (spec §1.6).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -54,10 +54,7 @@ impl Default for AeConfig {
 }
 
 impl DetectorConfig for AeConfig {
-    fn input_dim(&self) -> usize {
-        self.input_dim
-    }
-    adam_learning_rate!();
+    network_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
             ("input_dim", self.input_dim),

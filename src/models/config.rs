@@ -51,9 +51,13 @@ pub(crate) fn unit_interval(name: &str, value: f64) -> Option<String> {
     (!(0.0..=1.0).contains(&value)).then(|| format!("{name} must lie in [0, 1], got {value}"))
 }
 
-/// Implements the optimiser half of [`DetectorConfig`] for a config with one `adam` field.
-macro_rules! adam_learning_rate {
+/// Implements the size and optimiser questions of [`DetectorConfig`] for a network config with
+/// an `input_dim` and one `adam` field (each network of the detector gets its own Adam).
+macro_rules! network_settings {
     () => {
+        fn input_dim(&self) -> usize {
+            self.input_dim
+        }
         fn learning_rate(&self) -> Option<f64> {
             Some(self.adam.lr)
         }
@@ -63,4 +67,4 @@ macro_rules! adam_learning_rate {
         }
     };
 }
-pub(crate) use adam_learning_rate;
+pub(crate) use network_settings;

@@ -21,18 +21,18 @@ use super::blocks::{
 };
 use super::common::{load_weight_file, step_batches};
 use super::config::{
-    DetectorConfig, adam_learning_rate, finite_non_negative, network_problem, unit_interval,
+    DetectorConfig, finite_non_negative, network_problem, network_settings, unit_interval,
 };
-use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
-use serde::{Deserialize, Serialize};
 use super::ema::ema_update;
 use super::nets::{BiganDiscriminator, Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
+use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
 use super::weights::trainable_values;
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input, unknown_network,
 };
+use serde::{Deserialize, Serialize};
 
 /// EGBAD-FC (spec §5.5, §5.2, §10.5, §10.10).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -91,10 +91,7 @@ impl Default for EgbadConfig {
 }
 
 impl DetectorConfig for EgbadConfig {
-    fn input_dim(&self) -> usize {
-        self.input_dim
-    }
-    adam_learning_rate!();
+    network_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
             ("input_dim", self.input_dim),

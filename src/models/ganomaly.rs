@@ -15,16 +15,16 @@ use super::common::{
     discriminator_collapsed, load_weight_file, pair_parameter_values, reset_weights, step_batches,
 };
 use super::config::{
-    DetectorConfig, adam_learning_rate, finite_non_negative, network_problem, unit_interval,
+    DetectorConfig, finite_non_negative, network_problem, network_settings, unit_interval,
 };
-use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
-use serde::{Deserialize, Serialize};
 use super::nets::{Decoder, Discriminator, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
+use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input,
 };
+use serde::{Deserialize, Serialize};
 
 /// GANomaly-FC (spec §3.7, §3.2).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -86,10 +86,7 @@ impl Default for GanomalyConfig {
 }
 
 impl DetectorConfig for GanomalyConfig {
-    fn input_dim(&self) -> usize {
-        self.input_dim
-    }
-    adam_learning_rate!();
+    network_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
             ("input_dim", self.input_dim),

@@ -40,8 +40,8 @@ pub use config::DetectorConfig;
 pub use egbad::EgbadConfig;
 pub use ganomaly::GanomalyConfig;
 pub use registry::{KindInfo, ModelConfig, ModelKind, REGISTRY, Training, new_detector};
-pub use skip_ganomaly::SkipGanomalyConfig;
 pub use settings::{AdamFlavour, AdamSettings, BatchNormSettings, InitScheme};
+pub use skip_ganomaly::SkipGanomalyConfig;
 pub use weights::WeightSnapshot;
 
 /// Errors of model construction, training, scoring and weight (de)serialisation.

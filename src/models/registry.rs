@@ -198,7 +198,11 @@ impl ModelKind {
 
     /// Every kind's name, comma-separated (for help texts and errors).
     pub fn names() -> String {
-        REGISTRY.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+        REGISTRY
+            .iter()
+            .map(|k| k.name)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The kind whose name or label is `text` (case-insensitive), if any.

@@ -16,16 +16,16 @@ use super::common::{
     discriminator_collapsed, load_weight_file, pair_parameter_values, reset_weights, step_batches,
 };
 use super::config::{
-    DetectorConfig, adam_learning_rate, finite_non_negative, network_problem, unit_interval,
+    DetectorConfig, finite_non_negative, network_problem, network_settings, unit_interval,
 };
-use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
-use serde::{Deserialize, Serialize};
 use super::nets::Discriminator;
 use super::optim::FlavouredAdam;
+use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input,
 };
+use serde::{Deserialize, Serialize};
 
 /// Skip-GANomaly-FC (spec §4.6, §4.2).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -80,10 +80,7 @@ impl Default for SkipGanomalyConfig {
 }
 
 impl DetectorConfig for SkipGanomalyConfig {
-    fn input_dim(&self) -> usize {
-        self.input_dim
-    }
-    adam_learning_rate!();
+    network_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
             ("input_dim", self.input_dim),

@@ -7,10 +7,10 @@ use super::svg::{
     BELOW_AXIS, Frame, INK, LEGEND_LINE, LegendEntry, document, escape_html, format_fixed, legend,
     linear_ticks, px,
 };
-use crate::models::ModelKind;
 use crate::data::Label;
 use crate::eval::table::ClipScore;
 use crate::metrics::{Roc, auc_summary, roc_curve};
+use crate::models::ModelKind;
 
 /// Left edge of the plot area (room for tick labels and the y label).
 const LEFT: f64 = 64.0;

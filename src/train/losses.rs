@@ -26,9 +26,7 @@ fn split_losses(losses: StepLosses) -> (Vec<String>, Option<Tensor<1>>) {
 }
 
 /// Reads a step's losses with one asynchronous device read.
-pub(super) async fn read_losses(
-    losses: StepLosses,
-) -> Result<Vec<(String, f32)>, TrainError> {
+pub(super) async fn read_losses(losses: StepLosses) -> Result<Vec<(String, f32)>, TrainError> {
     let (names, joined) = split_losses(losses);
     match joined {
         Some(t) => name_values(names, f32_values(t.into_data_async().await)?),

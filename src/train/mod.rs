@@ -30,8 +30,6 @@ pub use config::{DEFAULT_SCORE_CHUNK, TrainConfig};
 pub use data::TrainingData;
 pub use error::TrainError;
 pub use progress::{Progress, RunClock};
-pub use scoring::{
-    clip_score, mean_score, range_means, score_rows, score_vectors, to_tensor,
-};
+pub use scoring::{clip_score, mean_score, range_means, score_rows, score_vectors, to_tensor};
 pub use summary::{MIN_VALIDATION_CLIPS, NormalScores, TrainedSummary};
 pub use trainer::{MIN_BATCH, Trainer};

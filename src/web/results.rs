@@ -152,7 +152,8 @@ impl Results {
                 out.push_str(&format!(
                     "\n# file: {}/{}\n{}",
                     model.label(),
-                    file.name, file.contents
+                    file.name,
+                    file.contents
                 ));
             }
             if let Some(table) = &table {

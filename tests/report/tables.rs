@@ -1,9 +1,9 @@
 //! HTML tables: one row per type × model, values to 3 decimals, missing means, escaping.
 
 use super::{attr, tags, texts};
-use sonogan::models::ModelKind;
 use sonogan::data::Label;
 use sonogan::eval::table::{ClipScore, EvalTable};
+use sonogan::models::ModelKind;
 use sonogan::report::{id_table_html, results_page_html, results_table_html};
 
 fn clip(

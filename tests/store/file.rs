@@ -89,7 +89,6 @@ fn threshold_comes_from_the_normal_training_clip_scores_only() {
     assert_close(manifest.normal_scores.max, stats.max, 1e-6, "max");
 }
 
-
 #[test]
 fn bytes_that_are_not_a_model_are_named_as_such() {
     for junk in [&b""[..], b"RIFF\x24\0\0\0WAVEfmt ", b"SONOGA", &[0u8; 64]] {

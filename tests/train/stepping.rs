@@ -162,7 +162,10 @@ fn cancellation_stops_the_run_and_yields_no_model() {
         block_on(trainer.step()),
         Err(TrainError::Cancelled { epoch: 1, steps: 1 })
     ));
-    assert!(matches!(block_on(trainer.step()), Err(TrainError::Cancelled { .. })));
+    assert!(matches!(
+        block_on(trainer.step()),
+        Err(TrainError::Cancelled { .. })
+    ));
     assert!(matches!(
         block_on(trainer.summary()),
         Err(TrainError::Cancelled { .. })

@@ -56,9 +56,7 @@ pub fn dcase_score_files(
 /// `Average` row (mean over IDs) and an empty line. Skipped IDs have no row (and a type without
 /// any scored ID no `Average` row), see the module docs.
 pub fn dcase_result_csv(table: &EvalTable, model: ModelKind) -> Result<String, TableError> {
-    let model_table = table
-        .model(model)
-        .ok_or(TableError::UnknownModel(model))?;
+    let model_table = table.model(model).ok_or(TableError::UnknownModel(model))?;
     let mut out = String::new();
     for t in &model_table.types {
         out.push_str(&format!("{}\nid,AUC,pAUC\n", t.machine_type));

@@ -128,7 +128,10 @@ fn push_skipped_notes(out: &mut String, table: &EvalTable) {
                 let _ = writeln!(
                     out,
                     "skipped (not in the means): {} {} {}: {}",
-                    model.model.label(), t.machine_type, s.machine_id, s.reason
+                    model.model.label(),
+                    t.machine_type,
+                    s.machine_id,
+                    s.reason
                 );
             }
         }

@@ -16,7 +16,6 @@ use crate::report::{CurveSeries, curves_svg};
 use crate::train::CancelToken;
 use crate::web::presets::{Preset, RunOptions};
 
-
 /// Least time between two progress calls to the page, in seconds.
 const PROGRESS_INTERVAL_S: f64 = 0.1;
 
@@ -117,7 +116,8 @@ async fn run(
             let name = format!("{}-{}", trained.machine_type, kind.label());
             {
                 let mut s = state.borrow_mut();
-                s.results.replace(kind, &trained.machine_type, trained.scores);
+                s.results
+                    .replace(kind, &trained.machine_type, trained.scores);
                 s.models.retain(|m| m.name != name);
                 s.models.push(PageModel {
                     name: name.clone(),
