@@ -3,14 +3,16 @@
 
     cargo … --message-format=json-render-diagnostics | python3 tools/cargo_artifact.py cdylib
     cargo … --message-format=json-render-diagnostics | python3 tools/cargo_artifact.py bin sonogan
+    cargo … --message-format=json-render-diagnostics | python3 tools/cargo_artifact.py tests
 
 `cdylib`: the library's cdylib .wasm (tools/build-page). `bin NAME`: the executable of binary NAME
 (not its unit-test harness), e.g. the `sonogan` CLI that `cargo test --all-targets` built for the
-integration tests (tools/test-web runs it instead of building the CLI a second time).
+integration tests (tools/test-web runs it instead of building the CLI a second time). `tests`:
+every test executable, one per line (tools/build-page compares their times with the cdylib's).
 
 The paths come from the build itself instead of guessing them under the target directory, which
 is shared by several clones (CARGO_TARGET_DIR, tools/lib.sh). Only artifacts whose manifest is
-this clone's Cargo.toml count. Exits with status 1 unless exactly one artifact matches.
+this clone's Cargo.toml count. Exits with status 1 unless exactly one artifact matches (`tests`: at least one).
 """
 
 import json
@@ -48,6 +50,12 @@ def main():
             and not m["profile"]["test"]
             and m.get("executable")
         ]
+    elif sys.argv[1:] == ["tests"]:
+        found = sorted({m["executable"] for m in artifacts(sys.stdin) if m["profile"]["test"] and m.get("executable")})
+        if not found:
+            sys.exit("cargo_artifact.py: no test executables in cargo's messages")
+        print("\n".join(found))
+        return
     else:
         sys.exit(__doc__)
     found = sorted(set(found))
