@@ -276,7 +276,7 @@ async function main() {
   const builtDir = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, 'dist'));
   const artifacts = path.resolve(process.env.E2E_ARTIFACTS ?? path.join(REPO_ROOT, 'target', 'e2e'));
   const index = await stat(path.join(builtDir, 'index.html')).catch(() => null);
-  if (index === null) fail(`${builtDir}/index.html not found: build the page first (trunk build --offline)`);
+  if (index === null) fail(`${builtDir}/index.html not found: build the page first (tools/build-page)`);
   await mkdir(artifacts, { recursive: true });
   const server = await serveDirectory(builtDir);
   log(`serving ${builtDir} at ${server.url}`);

@@ -1,4 +1,4 @@
-// A tiny static file server for the end-to-end test: serves one built directory (Trunk's `dist/`)
+// A tiny static file server for the end-to-end test: serves one built directory (tools/build-page's `dist/`)
 // on 127.0.0.1 at a free port, with the MIME types a WebAssembly page needs.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
