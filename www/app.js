@@ -2,7 +2,8 @@
 // what the worker (worker.js → src/web/app) sends into the DOM. All heavy work is in the worker;
 // the user's inputs are kept here (inputs.js) so a failed worker is replaced without losing them.
 import { WorkerClient, WorkerStopped } from './client.js';
-import { InputLog, requestFor, sampleBytes } from './inputs.js';
+import { InputLog, filesFromDrop, filesFromInput, requestFor, sampleBytes } from './inputs.js';
+import { startCapture, stopCapture } from './microphone.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -91,29 +92,9 @@ async function addFiles(entries) {
   showData(view);
   say(`ready: ${view.added} clip(s) added, ${view.rejected} file(s) not used`);
 }
-function fromInput(input) {
-  return [...input.files].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
-}
-async function walkEntry(entry, out) {
-  if (entry.isFile) {
-    const file = await new Promise((ok, err) => entry.file(ok, err));
-    out.push({ file, path: entry.fullPath.replace(/^\//, '') });
-  } else if (entry.isDirectory) {
-    const reader = entry.createReader();
-    for (;;) {
-      const batch = await new Promise((ok, err) => reader.readEntries(ok, err));
-      if (batch.length === 0) break;
-      for (const child of batch) await walkEntry(child, out);
-    }
-  }
-}
 async function onDrop(event) {
   event.preventDefault();
-  const out = [];
-  const roots = [...event.dataTransfer.items].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
-  if (roots.length) for (const root of roots) await walkEntry(root, out);
-  else for (const file of event.dataTransfer.files) out.push({ file, path: file.name });
-  await addFiles(out);
+  await addFiles(await filesFromDrop(event.dataTransfer));
 }
 async function clearData() {
   inputs.clearData();
@@ -123,22 +104,6 @@ async function clearData() {
 }
 
 // ---- microphone (recording and the live meter share one 16 kHz capture) ----
-let capture = null;
-async function startCapture(onChunk) {
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-  const ctx = new AudioContext({ sampleRate: 16000 });
-  const source = ctx.createMediaStreamSource(stream);
-  const node = ctx.createScriptProcessor(4096, 1, 1);
-  node.onaudioprocess = (e) => onChunk(new Float32Array(e.inputBuffer.getChannelData(0)));
-  source.connect(node); node.connect(ctx.destination);
-  capture = { stream, ctx, node };
-  return ctx.sampleRate;
-}
-function stopCapture() {
-  if (!capture) return;
-  capture.node.disconnect(); capture.stream.getTracks().forEach((t) => t.stop()); capture.ctx.close();
-  capture = null;
-}
 let recorded = [];
 let recordRate = 16000;
 async function recordStart() {
@@ -410,8 +375,8 @@ async function main() {
   setOptions($('demo-model-select'), ready.demo_models);
   on('demo-run', 'click', demoRun);
   on('synth-load', 'click', () => loadBuiltin());
-  on('file-input', 'change', async (e) => { await addFiles(fromInput(e.target)); e.target.value = ''; });
-  on('folder-input', 'change', async (e) => { await addFiles(fromInput(e.target)); e.target.value = ''; });
+  on('file-input', 'change', async (e) => { await addFiles(filesFromInput(e.target)); e.target.value = ''; });
+  on('folder-input', 'change', async (e) => { await addFiles(filesFromInput(e.target)); e.target.value = ''; });
   on('drop-zone', 'drop', onDrop);
   $('drop-zone').addEventListener('dragover', (e) => e.preventDefault());
   on('data-clear', 'click', clearData);

@@ -78,3 +78,29 @@ export class InputLog {
     return this.entries.reduce((n, e) => n + (e.kind === 'files' ? e.entries.length : e.kind === 'backend' ? 0 : 1), 0);
   }
 }
+
+/** `{file, path}` of the files of an `<input type=file>` (folder pickers keep their paths). */
+export function filesFromInput(input) {
+  return [...input.files].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+}
+async function walkEntry(entry, out) {
+  if (entry.isFile) {
+    const file = await new Promise((ok, err) => entry.file(ok, err));
+    out.push({ file, path: entry.fullPath.replace(/^\//, '') });
+  } else if (entry.isDirectory) {
+    const reader = entry.createReader();
+    for (;;) {
+      const batch = await new Promise((ok, err) => reader.readEntries(ok, err));
+      if (batch.length === 0) break;
+      for (const child of batch) await walkEntry(child, out);
+    }
+  }
+}
+/** `{file, path}` of every file of a drop, folders walked (paths relative to the drop). */
+export async function filesFromDrop(dataTransfer) {
+  const out = [];
+  const roots = [...dataTransfer.items].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+  if (roots.length) for (const root of roots) await walkEntry(root, out);
+  else for (const file of dataTransfer.files) out.push({ file, path: file.name });
+  return out;
+}
