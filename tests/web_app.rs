@@ -11,9 +11,7 @@ use burn::tensor::Device;
 use sonogan::data::synth::SynthConfig;
 use sonogan::models::ModelKind;
 use sonogan::web::app::{AdapterInfo, PageApp, WorkerHost};
-use sonogan::web::messages::{
-    AudioInput, Bytes, Call, Event, FileInput, Reply, Request, Samples,
-};
+use sonogan::web::messages::{AudioInput, Bytes, Call, Event, FileInput, Reply, Request, Samples};
 use sonogan::web::presets::RunOptions;
 
 /// Polls `future` to completion with a no-op waker (every future here makes progress when
@@ -165,13 +163,23 @@ fn ready_lists_every_detector_with_its_label() {
 fn built_in_sounds_give_the_summary_and_clip_list() {
     let host = TestHost::default();
     let app = PageApp::new();
-    let reply = handle(&app, &host, Request::LoadBuiltin { config: tiny_sounds() });
+    let reply = handle(
+        &app,
+        &host,
+        Request::LoadBuiltin {
+            config: tiny_sounds(),
+        },
+    );
     let Ok(Reply::Data(view)) = reply else {
         panic!("expected a data view, got {reply:?}");
     };
     assert_eq!((view.added, view.rejected), (7, 0));
     assert_eq!(view.clip_paths.len(), 7);
-    assert!(view.summary_html.contains("7 clips"), "{}", view.summary_html);
+    assert!(
+        view.summary_html.contains("7 clips"),
+        "{}",
+        view.summary_html
+    );
     assert!(view.summary_html.contains("valve"));
     let path = view.clip_paths[0].clone();
     let Ok(Reply::Clip(clip)) = handle(&app, &host, Request::ClipView { path, bytes: None }) else {
@@ -233,7 +241,13 @@ fn files_and_recordings_are_added_through_requests() {
 fn a_tiny_run_reports_progress_and_models_then_results_and_files() {
     let host = TestHost::default();
     let app = loaded_app(&host);
-    let reply = handle(&app, &host, Request::Train { options: tiny_run(2, 16) });
+    let reply = handle(
+        &app,
+        &host,
+        Request::Train {
+            options: tiny_run(2, 16),
+        },
+    );
     assert!(matches!(reply, Ok(Reply::Done)), "{reply:?}");
     let steps = host.progress_steps();
     assert!(!steps.is_empty(), "progress events");
@@ -289,7 +303,12 @@ fn cancel_stops_the_run_within_one_step() {
         app.handle(Request::Cancel, &host).await
     };
     let (trained, cancel) = join(
-        app.handle(Request::Train { options: tiny_run(20, 8) }, &host),
+        app.handle(
+            Request::Train {
+                options: tiny_run(20, 8),
+            },
+            &host,
+        ),
         canceller,
     );
     assert!(matches!(cancel, Ok(Reply::Done)));
@@ -297,7 +316,10 @@ fn cancel_stops_the_run_within_one_step() {
     assert!(error.contains("cancel"), "{error}");
     let at = cancelled_at.get().expect("cancelled during training");
     let last = *host.progress_steps().last().expect("progress");
-    assert!(last <= at + 1, "cancelled at step {at}, trained on to step {last}");
+    assert!(
+        last <= at + 1,
+        "cancelled at step {at}, trained on to step {last}"
+    );
     assert!(host.trained().is_empty());
     assert_eq!(app.busy(), None, "the busy flag is released");
 }
@@ -310,12 +332,24 @@ fn a_second_job_is_refused_while_one_runs() {
         while host.progress_steps().is_empty() {
             YieldOnce(false).await;
         }
-        let refused = app.handle(Request::LoadBuiltin { config: tiny_sounds() }, &host).await;
+        let refused = app
+            .handle(
+                Request::LoadBuiltin {
+                    config: tiny_sounds(),
+                },
+                &host,
+            )
+            .await;
         app.handle(Request::Cancel, &host).await.expect("cancel");
         refused
     };
     let (_, refused) = join(
-        app.handle(Request::Train { options: tiny_run(20, 8) }, &host),
+        app.handle(
+            Request::Train {
+                options: tiny_run(20, 8),
+            },
+            &host,
+        ),
         second,
     );
     let error = refused.expect_err("refused");
@@ -336,7 +370,13 @@ fn bad_requests_fail_with_a_reason() {
             },
             "not-a-model.sonogan",
         ),
-        (2, Request::Train { options: tiny_run(1, 8) }, "no machine type"),
+        (
+            2,
+            Request::Train {
+                options: tiny_run(1, 8),
+            },
+            "no machine type",
+        ),
         (
             3,
             Request::ClipView {

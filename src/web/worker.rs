@@ -137,7 +137,9 @@ async fn probe_adapter() -> Result<AdapterInfo, String> {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let fallback = get(&adapter, "isFallbackAdapter").as_bool().unwrap_or(false)
+    let fallback = get(&adapter, "isFallbackAdapter")
+        .as_bool()
+        .unwrap_or(false)
         || get(&info, "isFallbackAdapter").as_bool().unwrap_or(false);
     Ok(AdapterInfo::new(description, fallback))
 }

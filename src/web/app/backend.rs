@@ -179,7 +179,10 @@ mod tests {
         assert!(AdapterInfo::new("google swiftshader".into(), false).software);
         assert!(AdapterInfo::new("nvidia ampere".into(), true).software);
         assert!(!AdapterInfo::new("nvidia ampere".into(), false).software);
-        assert_eq!(AdapterInfo::new(String::new(), false).description, "unnamed adapter");
+        assert_eq!(
+            AdapterInfo::new(String::new(), false).description,
+            "unnamed adapter"
+        );
     }
 
     #[test]

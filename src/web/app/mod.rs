@@ -129,10 +129,16 @@ impl PageApp {
         ReadyInfo {
             detectors: detectors(),
             backend: self.state.borrow().backend.name.to_string(),
-            builtin_types: synth::machine_types().into_iter().map(String::from).collect(),
+            builtin_types: synth::machine_types()
+                .into_iter()
+                .map(String::from)
+                .collect(),
             demo_data: demo_data(),
             demo_models: models::DEMO_MODELS.iter().map(|s| s.to_string()).collect(),
-            browser_formats: data::BROWSER_FORMATS.iter().map(|s| s.to_string()).collect(),
+            browser_formats: data::BROWSER_FORMATS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 

@@ -135,7 +135,11 @@ pub(super) async fn explain(app: &PageApp, path: &str, name: &str) -> Result<Rep
 }
 
 /// Adds 16 kHz microphone samples; when a full second is collected, scores it with model `name`.
-pub(super) async fn meter_push(app: &PageApp, name: &str, samples: &[f32]) -> Result<Reply, String> {
+pub(super) async fn meter_push(
+    app: &PageApp,
+    name: &str,
+    samples: &[f32],
+) -> Result<Reply, String> {
     let window = app.state.borrow_mut().meter.push(samples);
     let Some(window) = window else {
         return Ok(Reply::Meter { reading: None });

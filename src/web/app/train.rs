@@ -56,9 +56,11 @@ async fn run<H: WorkerHost>(
         (s.backend.device.clone(), type_data(app, options))
     };
     if types.is_empty() {
-        return Err("no machine type has both training and test clips: use the built-in sounds \
+        return Err(
+            "no machine type has both training and test clips: use the built-in sounds \
                     or add a DCASE or MIMII folder"
-            .into());
+                .into(),
+        );
     }
     let count = types.len() * options.models.len();
     let mut index = 0;
