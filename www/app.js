@@ -203,7 +203,12 @@ function onProgress({ run: e, loss_svg }) {
 }
 function onEvent(event) {
   if (event.type === 'progress') onProgress(event);
-  else if (event.type === 'model_trained') { showModels(event.models); refreshResults().catch(fail); }
+  else if (event.type === 'model_trained') { showModels(event.models); keepTrained(event.name).catch(fail); refreshResults().catch(fail); }
+}
+/** Keeps a copy of a model trained in the worker, so a replacement worker gets it back. */
+async function keepTrained(name) {
+  const file = await ask({ type: 'model_bytes', name });
+  inputs.add({ kind: 'model', fileName: `${name}.sonogan`, bytes: file.bytes, origin: 'trained here, restored from' });
 }
 async function train() {
   const started = performance.now();
@@ -346,7 +351,7 @@ async function onRestart(reason, readyEvent) {
     if (last.kind === 'backend') $('backend-info').textContent = last.text;
   }
   if (!inputs.entries.some((e) => e.kind === 'model')) showModels([]);
-  const results = hasResults ? '; results and models trained before it were in the worker: train again to see them' : '';
+  const results = hasResults ? '; the results of earlier runs were in the worker: train again to see them' : '';
   training = false; jobs = 0;
   await refreshResults();
   say(`the worker stopped (${reason}); restarted it and reloaded ${count} inputs — nothing was lost${lostDevice ? ' (now on the CPU)' : ''}${results}`);

@@ -1,7 +1,7 @@
 // The user's inputs, kept on the main thread so that a replaced worker can be given exactly the
 // same data again: the built-in sounds request, File objects of dropped or picked files (read
 // and, for compressed formats, decoded again on replay), recordings (samples + rate), loaded
-// model files (bytes) and the backend choice. Each becomes one worker request here.
+// model files (bytes), copies of the models trained in the worker and the backend choice. Each becomes one worker request here.
 
 /** `Float32Array` → the `Uint8Array` of its bytes, as messages.rs `Samples` expects. */
 export function sampleBytes(f32) {
@@ -60,7 +60,9 @@ export class InputLog {
   }
 
   add(input) {
+    // A new backend choice, or a model of the same name (the worker replaces it too), replaces the old.
     if (input.kind === 'backend') this.entries = this.entries.filter((e) => e.kind !== 'backend');
+    if (input.kind === 'model') this.entries = this.entries.filter((e) => e.kind !== 'model' || e.fileName !== input.fileName);
     this.entries.push(input);
   }
 

@@ -7,7 +7,7 @@
 // through the demo (all heavy work is in the page's Web Worker), uploads (a valid and a damaged
 // WAV), the model download/upload round trip, a wrong model file, the backend choice, a forced
 // worker crash after which the page restarts the worker and reloads every input (same data
-// summary), and fails if the page ever reaches a host other than 127.0.0.1. Artefacts (screenshot, the
+// summary, every model back), and fails if the page ever reaches a host other than 127.0.0.1. Artefacts (screenshot, the
 // downloaded model) go to $E2E_ARTIFACTS, else target/e2e/ in the repository.
 // Environment: CHROMIUM (browser binary, default /usr/bin/chromium), E2E_ARTIFACTS, E2E_TIMEOUT_S
 // (whole-test limit, default 1800).
@@ -243,6 +243,7 @@ async function checkBackendSelect(page) {
 
 /** Step j: the worker is made to panic; the page restarts it, reloads every input and says so. */
 async function forceRestart(page, activity, modelFile) {
+  const modelsBefore = await page.$$eval('#model-select option', (options) => options.map((o) => o.value));
   const summaryBefore = (await testIdText(page, 'data-summary')) ?? '';
   const rejectedBefore = (await testIdText(page, 'rejected-list')) ?? '';
   const inputs = await page.evaluate(() => window.sonoganApp.inputs());
@@ -268,7 +269,9 @@ async function forceRestart(page, activity, modelFile) {
   const modelName = modelFile.replace(/\.sonogan$/, '');
   const models = await page.$$eval('#model-select option', (options) => options.map((o) => o.value));
   if (!models.includes(modelName)) fail(`the loaded model ${modelName} is missing after the restart: [${models.join(', ')}]`);
-  log(`restart ok: same data summary, model ${modelName} loaded again`);
+  const missing = modelsBefore.filter((name) => !models.includes(name));
+  if (missing.length > 0) fail(`model(s) ${missing.join(', ')} missing after the restart; have [${models.join(', ')}]`);
+  log(`restart ok: same data summary, all ${models.length} models back (${models.join(', ')})`);
 }
 
 /** Step i: nothing but 127.0.0.1 (and data:/blob:) was requested. */
