@@ -6,7 +6,7 @@
 //! (the step-wise trainer) → `store` (the model file) → `eval` (scoring, per-ID tables) and
 //! `metrics` (sklearn-exact ROC / AUC / pAUC) → `report` (plots and tables as SVG / HTML strings
 //! and RGBA pixels) → `cli` (native) and `web` (wasm).
-//! Spec references (§) point to `REFERENCE_SPEC.md`.
+//! Section references (§) point to `docs/DESIGN.md`.
 
 pub mod audio;
 #[cfg(not(target_arch = "wasm32"))]
@@ -18,6 +18,8 @@ pub mod features;
 pub mod metrics;
 pub mod models;
 pub mod report;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod runtime;
 pub mod store;
 pub mod train;
 pub mod web;

@@ -246,15 +246,16 @@ fn eval_prints_table_json_and_dcase_files() {
     assert!(report["timing"]["train_s"]["egbad"].as_f64().unwrap() > 0.0);
     assert!(stdout(&output).contains("Average"));
     let roc = std::fs::read_to_string(out.join("roc_valve.svg")).expect("roc_valve.svg");
-    for model in ["ae", "egbad"] {
-        let path = format!(r#"<path class="roc-curve" data-model="{model}""#);
-        assert_eq!(roc.matches(&path).count(), 1, "{model} curve in {roc}");
+    // Plots and tables show the registry's labels; files and JSON use its names.
+    for label in ["AE", "EGBAD"] {
+        let path = format!(r#"<path class="roc-curve" data-model="{label}""#);
+        assert_eq!(roc.matches(&path).count(), 1, "{label} curve in {roc}");
     }
     let html = std::fs::read_to_string(out.join("results.html")).expect("results.html");
-    for model in ["ae", "egbad"] {
+    for (model, label) in [("ae", "AE"), ("egbad", "EGBAD")] {
         let auc = report["models"][model]["valve"]["auc"].as_f64().unwrap();
         let row = format!(
-            r#"<tr data-type="valve" data-model="{model}"><td class="type">valve</td><td class="model">{model}</td><td class="auc">{auc:.3}</td>"#
+            r#"<tr data-type="valve" data-model="{label}"><td class="type">valve</td><td class="model">{label}</td><td class="auc">{auc:.3}</td>"#
         );
         assert!(html.contains(&row), "{row} in {html}");
     }

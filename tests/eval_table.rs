@@ -6,6 +6,7 @@ use sonogan::eval::table::{
     ClipScore, DCASE_MAX_FPR, EvalTable, TableError, dcase_result_csv, dcase_score_files,
     format_table2, write_dcase_files,
 };
+use sonogan::models::ModelKind;
 
 const TOL: f64 = 1e-12;
 
@@ -30,7 +31,7 @@ fn clip(
     score: f64,
 ) -> ClipScore {
     ClipScore {
-        model: model.to_string(),
+        model: ModelKind::find(model).expect("a detector label"),
         machine_type: machine_type.to_string(),
         machine_id: id.to_string(),
         rel_path: format!("{machine_type}/test/{name}"),
@@ -105,13 +106,13 @@ fn mean2(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 #[test]
 fn per_id_values_and_means_over_ids_and_types() {
     let t = table();
-    let names: Vec<&str> = t.models.iter().map(|m| m.model.as_str()).collect();
+    let names: Vec<&str> = t.models.iter().map(|m| m.model.label()).collect();
     assert_eq!(
         names,
         ["AE", "GANomaly"],
         "models in first-appearance order"
     );
-    let ae = t.model("AE").unwrap();
+    let ae = t.model(ModelKind::Ae).unwrap();
     let types: Vec<&str> = ae.types.iter().map(|t| t.machine_type.as_str()).collect();
     assert_eq!(types, ["fan", "pump"]);
 
@@ -157,7 +158,7 @@ fn per_id_values_and_means_over_ids_and_types() {
 #[test]
 fn single_class_id_is_skipped_with_reason() {
     let t = table();
-    let pump = &t.model("AE").unwrap().types[1];
+    let pump = &t.model(ModelKind::Ae).unwrap().types[1];
     assert_eq!(pump.skipped.len(), 1);
     assert_eq!(pump.skipped[0].machine_id, "id_04");
     let reason = &pump.skipped[0].reason;
@@ -172,20 +173,20 @@ fn json_has_the_agreed_shape() {
     let json = table().to_json();
     let keys =
         |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    assert_eq!(keys(&json), ["AE", "GANomaly"]);
-    assert_eq!(keys(&json["AE"]), ["fan", "pump"]);
-    assert_eq!(keys(&json["AE"]["fan"]), ["auc", "ids", "pauc"]);
-    assert_eq!(keys(&json["AE"]["fan"]["ids"]), ["id_00", "id_02"]);
-    assert_eq!(keys(&json["AE"]["pump"]["ids"]), ["id_00"]);
-    assert_eq!(keys(&json["AE"]["fan"]["ids"]["id_00"]), ["auc", "pauc"]);
+    assert_eq!(keys(&json), ["ae", "ganomaly"]);
+    assert_eq!(keys(&json["ae"]), ["fan", "pump"]);
+    assert_eq!(keys(&json["ae"]["fan"]), ["auc", "ids", "pauc"]);
+    assert_eq!(keys(&json["ae"]["fan"]["ids"]), ["id_00", "id_02"]);
+    assert_eq!(keys(&json["ae"]["pump"]["ids"]), ["id_00"]);
+    assert_eq!(keys(&json["ae"]["fan"]["ids"]["id_00"]), ["auc", "pauc"]);
     let num = |pointer: &str| json.pointer(pointer).and_then(|v| v.as_f64()).unwrap();
-    assert_close("AE fan id_00 auc", num("/AE/fan/ids/id_00/auc"), FAN_00.0);
-    assert_close("AE fan id_00 pauc", num("/AE/fan/ids/id_00/pauc"), FAN_00.1);
-    assert_close("AE fan auc", num("/AE/fan/auc"), mean2(FAN_00, FAN_02).0);
-    assert_close("AE pump pauc", num("/AE/pump/pauc"), PUMP_00.1);
+    assert_close("AE fan id_00 auc", num("/ae/fan/ids/id_00/auc"), FAN_00.0);
+    assert_close("AE fan id_00 pauc", num("/ae/fan/ids/id_00/pauc"), FAN_00.1);
+    assert_close("AE fan auc", num("/ae/fan/auc"), mean2(FAN_00, FAN_02).0);
+    assert_close("AE pump pauc", num("/ae/pump/pauc"), PUMP_00.1);
     assert_close(
         "GANomaly fan id_00 auc",
-        num("/GANomaly/fan/ids/id_00/auc"),
+        num("/ganomaly/fan/ids/id_00/auc"),
         GAN_FAN_00.0,
     );
     assert_eq!(
@@ -206,7 +207,7 @@ fn type_without_scorable_id_has_no_mean() {
         0.3,
     )];
     let t = EvalTable::build(&only_unlabelled, DCASE_MAX_FPR).unwrap();
-    let model = t.model("EGBAD").unwrap();
+    let model = t.model(ModelKind::Egbad).unwrap();
     assert_eq!(model.types[0].mean, None);
     assert_eq!(model.mean, None);
     assert_eq!(model.types[0].skipped[0].reason, "no labelled clips");
@@ -251,7 +252,7 @@ fn table2_text_rows_and_means() {
 
 #[test]
 fn dcase_score_files_in_path_order() {
-    let files = dcase_score_files(&scores(), "AE").unwrap();
+    let files = dcase_score_files(&scores(), ModelKind::Ae).unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
@@ -274,14 +275,14 @@ fn dcase_score_files_in_path_order() {
         "unlabelled clips are written too"
     );
     assert_eq!(
-        dcase_score_files(&scores(), "VAE").unwrap_err(),
-        TableError::UnknownModel("VAE".into())
+        dcase_score_files(&scores(), ModelKind::Egbad).unwrap_err(),
+        TableError::UnknownModel(ModelKind::Egbad)
     );
 }
 
 #[test]
 fn dcase_result_csv_layout_and_values() {
-    let csv = dcase_result_csv(&table(), "AE").unwrap();
+    let csv = dcase_result_csv(&table(), ModelKind::Ae).unwrap();
     let lines: Vec<&str> = csv.split('\n').collect();
     let shape: Vec<String> = lines
         .iter()
@@ -312,8 +313,8 @@ fn dcase_result_csv_layout_and_values() {
     expect(lines[8], PUMP_00);
     expect(lines[9], PUMP_00);
     assert_eq!(
-        dcase_result_csv(&table(), "VAE").unwrap_err(),
-        TableError::UnknownModel("VAE".into())
+        dcase_result_csv(&table(), ModelKind::Egbad).unwrap_err(),
+        TableError::UnknownModel(ModelKind::Egbad)
     );
 }
 
@@ -321,10 +322,10 @@ fn dcase_result_csv_layout_and_values() {
 fn writes_dcase_files_into_a_directory() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("AE");
-    let written = write_dcase_files(&out, &scores(), &table(), "AE").unwrap();
+    let written = write_dcase_files(&out, &scores(), &table(), ModelKind::Ae).unwrap();
     assert_eq!(written.len(), 5);
     let result = std::fs::read_to_string(out.join("result.csv")).unwrap();
-    assert_eq!(result, dcase_result_csv(&table(), "AE").unwrap());
+    assert_eq!(result, dcase_result_csv(&table(), ModelKind::Ae).unwrap());
     let fan_02 = std::fs::read_to_string(out.join("anomaly_score_fan_id_02.csv")).unwrap();
     assert_eq!(fan_02.lines().count(), 4);
 }
@@ -339,7 +340,7 @@ fn faulty_input_is_an_error_naming_the_clip() {
             .contains("fan/test/anomaly_id_00_00000001.wav"),
         "{err}"
     );
-    assert!(matches!(err, TableError::NonFiniteScore { ref model, .. } if model == "AE"));
+    assert!(matches!(err, TableError::NonFiniteScore { model, .. } if model == ModelKind::Ae));
 
     let mut twice = scores();
     twice.push(twice[0].clone());
@@ -347,7 +348,7 @@ fn faulty_input_is_an_error_naming_the_clip() {
     assert_eq!(
         err,
         TableError::DuplicateClip {
-            model: "AE".into(),
+            model: ModelKind::Ae,
             rel_path: "fan/test/normal_id_00_00000002.wav".into()
         }
     );

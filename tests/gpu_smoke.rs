@@ -7,9 +7,10 @@
 //! reductions sum in a different order, and Adam amplifies tiny differences in early steps.
 
 use sonogan::device::{DeviceChoice, select_device};
-use sonogan::eval::pipeline::model_config;
+use sonogan::eval::protocol::model_config;
 use sonogan::features::Vectors;
 use sonogan::models::{ModelKind, new_detector};
+use sonogan::runtime::block_on;
 use sonogan::train::{TrainConfig, Trainer, score_vectors};
 
 /// Deterministic dB-like vectors with low-rank structure.
@@ -40,9 +41,9 @@ fn scores_after_steps(kind: ModelKind, device: &burn::tensor::Device) -> Vec<f32
     let detector = new_detector(&model_config(kind, &run), device, run.seed).expect("detector");
     let mut trainer = Trainer::new(detector, clips(), run).expect("trainer");
     for _ in 0..5 {
-        trainer.step().expect("step");
+        block_on(trainer.step()).expect("step");
     }
-    score_vectors(trainer.detector(), &clips()[0], 4096).expect("scores")
+    block_on(score_vectors(trainer.detector(), &clips()[0], 4096)).expect("scores")
 }
 
 #[test]

@@ -10,11 +10,14 @@ use burn::tensor::Device;
 use sonogan::audio::quantise_16_bit;
 use sonogan::data::Split;
 use sonogan::data::synth::{SynthConfig, generate};
-use sonogan::eval::pipeline::{FeatureClip, model_config, score_clips, train_configured_model};
+use sonogan::eval::protocol::{
+    FeatureClip, JobSlot, NativeHost, TrainJob, model_config, score_clips, train,
+};
 use sonogan::eval::table::{ClipScore, DCASE_MAX_FPR, EvalTable};
 use sonogan::features::{FeatureConfig, FeatureExtractor};
 use sonogan::models::{ModelConfig, ModelKind, new_detector};
-use sonogan::train::{DEFAULT_SCORE_CHUNK, TrainConfig};
+use sonogan::runtime::block_on;
+use sonogan::train::TrainConfig;
 
 /// Training and test clips of one synthetic machine type, with their features.
 fn synthetic_type(machine_type: &str) -> (Vec<FeatureClip>, Vec<FeatureClip>) {
@@ -58,20 +61,21 @@ fn untrained_and_trained_auc(
 ) -> (f64, f64) {
     let device = Device::flex();
     let kind = model.kind();
-    let (train, test) = synthetic_type(machine_type);
+    let (train_clips, test) = synthetic_type(machine_type);
+    let mut host = NativeHost::new(|_| {});
     let untrained = new_detector(model, &device, config.seed).expect("detector");
-    let before = mean_auc(
-        &score_clips(untrained.as_ref(), kind.name(), &test, DEFAULT_SCORE_CHUNK).expect("scores"),
-    );
-    let trained = train_configured_model(model, &train, config, &device, |_| {}).expect("training");
+    let before =
+        mean_auc(&block_on(score_clips(&mut host, untrained.as_ref(), &test)).expect("scores"));
+    let job = TrainJob {
+        model: model.clone(),
+        train: config.clone(),
+        machine_type,
+        clips: &train_clips,
+        slot: JobSlot::single(),
+    };
+    let trained = block_on(train(&mut host, &device, &job)).expect("training");
     let after = mean_auc(
-        &score_clips(
-            trained.detector.as_ref(),
-            kind.name(),
-            &test,
-            DEFAULT_SCORE_CHUNK,
-        )
-        .expect("scores"),
+        &block_on(score_clips(&mut host, trained.detector.as_ref(), &test)).expect("scores"),
     );
     println!("{kind} on {machine_type}: AUC untrained {before:.3}, trained {after:.3}");
     (before, after)

@@ -4,6 +4,7 @@ use sonogan::audio::wav_bytes;
 use sonogan::data::synth::SynthConfig;
 use sonogan::data::{Label, Split};
 use sonogan::eval::table::ClipScore;
+use sonogan::models::ModelKind;
 use sonogan::web::presets::{Preset, RunOptions, demo_data};
 use sonogan::web::results::Results;
 use sonogan::web::session::{Session, SourceAudio, SourceFile};
@@ -181,7 +182,7 @@ fn built_in_sounds_fill_both_splits() {
 
 fn score(model: &str, id: &str, path: &str, label: Label, score: f64) -> ClipScore {
     ClipScore {
-        model: model.into(),
+        model: ModelKind::find(model).expect("a detector label"),
         machine_type: "fan".into(),
         machine_id: id.into(),
         rel_path: path.into(),
@@ -209,7 +210,7 @@ fn results_replace_a_models_scores_and_export_dcase_files() {
             0.5,
         ),
     ];
-    results.replace("AE", "fan", first);
+    results.replace(ModelKind::Ae, "fan", first);
     let better = vec![
         score(
             "AE",
@@ -226,11 +227,11 @@ fn results_replace_a_models_scores_and_export_dcase_files() {
             0.9,
         ),
     ];
-    results.replace("AE", "fan", better);
+    results.replace(ModelKind::Ae, "fan", better);
     assert_eq!(results.scores().len(), 2);
     let table = results.table().expect("table").expect("some");
     assert_eq!(table.models[0].types[0].mean.expect("mean").auc, 1.0);
-    let pooled = results.pooled("AE", "fan");
+    let pooled = results.pooled(ModelKind::Ae, "fan");
     assert_eq!(pooled.normal(), vec![0.2]);
     let confusion = pooled.confusion(0.5).expect("both classes");
     assert_eq!((confusion.tp, confusion.fp), (1, 0));
@@ -241,7 +242,7 @@ fn results_replace_a_models_scores_and_export_dcase_files() {
     let json: serde_json::Value =
         serde_json::from_str(&results.to_json(serde_json::json!({})).expect("json"))
             .expect("parse");
-    assert_eq!(json["models"]["AE"]["fan"]["auc"], 1.0);
+    assert_eq!(json["models"]["ae"]["fan"]["auc"], 1.0);
 }
 
 #[test]

@@ -197,7 +197,7 @@ function onProgress({ run: e, loss_svg }) {
   const p = e.progress;
   $('train-progress').value = e.fraction;
   const losses = p.losses.map(([n, v]) => `${n} ${v.toPrecision(4)}`).join(' · ');
-  $('train-info').textContent = `${e.machine_type} · ${e.model} (${e.job + 1}/${e.jobs}): epoch ${p.epoch}/${p.epochs}, ${Math.round(p.vectors_per_second)} vectors/s, ETA ${Math.ceil(p.eta_seconds)} s · ${losses}`;
+  $('train-info').textContent = `${e.machine_type} · ${e.model} (${e.slot.index + 1}/${e.slot.count}): epoch ${p.epoch}/${p.epochs}, ${Math.round(p.vectors_per_second)} vectors/s, ETA ${Math.ceil(p.eta_seconds)} s · ${losses}`;
   $('loss-plot').innerHTML = loss_svg;
   say(`training ${e.model} on ${e.machine_type}… ${Math.round(e.fraction * 100)} %`);
 }

@@ -2,14 +2,14 @@
 //! Table 2 and the DCASE result files.
 
 use super::load;
-use super::train_cmd::{TrainingArgs, train_with_bar};
+use super::train_cmd::{TrainingArgs, check_params, train_with_bar};
 use crate::data::Split;
 use crate::device::select_device;
-use crate::eval::pipeline::{FeatureClip, score_clips};
+use crate::eval::protocol::{FeatureClip, JobSlot, NativeHost, TrainJob, score_clips};
 use crate::eval::table::{ClipScore, DCASE_MAX_FPR, EvalTable, format_table2, write_dcase_files};
 use crate::models::ModelKind;
 use crate::report::{results_page_html, roc_series_by_model, roc_svg};
-use crate::train::DEFAULT_SCORE_CHUNK;
+use crate::runtime::block_on;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::collections::BTreeMap;
@@ -29,12 +29,9 @@ pub struct EvalArgs {
     /// Machine types, comma-separated (default: every type found).
     #[arg(long, value_delimiter = ',')]
     types: Vec<String>,
-    /// Detectors, comma-separated.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "ae,ganomaly,skip-ganomaly,egbad"
-    )]
+    /// Detectors, comma-separated (default: every detector; `sonogan eval --help` lists them
+    /// under "Detectors").
+    #[arg(long, value_delimiter = ',')]
     models: Vec<ModelKind>,
     #[command(flatten)]
     training: TrainingArgs,
@@ -49,7 +46,11 @@ pub struct EvalArgs {
 }
 
 /// Run the command.
-pub fn run(args: EvalArgs) -> Result<()> {
+pub fn run(mut args: EvalArgs) -> Result<()> {
+    if args.models.is_empty() {
+        args.models = ModelKind::ALL.to_vec();
+    }
+    check_params(&args.training.params, &args.models)?;
     let opts = args.training.load_options();
     let dataset = load::scan(&args.data, &opts)?;
     let types = if args.types.is_empty() {
@@ -77,7 +78,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let mut scores: Vec<ClipScore> = Vec::new();
     let mut features_s = 0.0;
     let mut train_s: BTreeMap<String, f64> = BTreeMap::new();
-    for machine_type in &types {
+    let jobs = types.len() * args.models.len();
+    for (type_index, machine_type) in types.iter().enumerate() {
         let started = Instant::now();
         let train = load::features(
             &args.data,
@@ -93,22 +95,25 @@ pub fn run(args: EvalArgs) -> Result<()> {
         )?;
         features_s += started.elapsed().as_secs_f64();
         check_split(machine_type, &train, &test)?;
-        for &kind in &args.models {
+        for (model_index, &kind) in args.models.iter().enumerate() {
             let started = Instant::now();
-            let trained = train_with_bar(
-                &args.training.model_config(kind),
-                &train,
-                &config,
-                &device.device,
-            )
-            .with_context(|| format!("machine type {machine_type}"))?;
+            let job = TrainJob {
+                model: args.training.model_config(kind)?,
+                train: config.clone(),
+                machine_type,
+                clips: &train,
+                slot: JobSlot {
+                    index: type_index * args.models.len() + model_index,
+                    count: jobs,
+                },
+            };
+            let trained = train_with_bar(&job, &device.device)?;
             *train_s.entry(kind.name().to_string()).or_default() += started.elapsed().as_secs_f64();
-            scores.extend(score_clips(
-                trained.detector.as_ref(),
-                kind.name(),
-                &test,
-                DEFAULT_SCORE_CHUNK,
-            )?);
+            let mut host = NativeHost::new(|_| {});
+            let job_scores = block_on(score_clips(&mut host, trained.detector.as_ref(), &test))
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("{machine_type} · {}", kind.label()))?;
+            scores.extend(job_scores);
             eprintln!(
                 "{machine_type}: {kind} done in {:.1} s",
                 started.elapsed().as_secs_f64()
@@ -161,7 +166,7 @@ fn write_results(
         let model_dir = dir.join(kind.name());
         std::fs::create_dir_all(&model_dir)
             .with_context(|| format!("{}: cannot create", model_dir.display()))?;
-        write_dcase_files(&model_dir, scores, table, kind.name())?;
+        write_dcase_files(&model_dir, scores, table, *kind)?;
     }
     write_report_files(dir, table, scores)?;
     eprintln!(

@@ -3,7 +3,7 @@
 
 use crate::audio::{self, DecodeOptions};
 use crate::data::{ClipEntry, Dataset, DatasetOptions, Rejected, Split, subset};
-use crate::eval::pipeline::FeatureClip;
+use crate::eval::protocol::FeatureClip;
 use crate::features::{FeatureConfig, FeatureExtractor, Vectors};
 use anyhow::{Result, bail};
 use rayon::prelude::*;

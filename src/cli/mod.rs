@@ -13,7 +13,7 @@ mod score_cmd;
 mod synth_cmd;
 mod train_cmd;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// sonogan: find anomalous machine sounds (DCASE 2020 Task 2 features, an autoencoder baseline
@@ -38,7 +38,8 @@ enum Command {
 
 /// Parse the command line, run the command and turn its outcome into an exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = with_detector_help(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let outcome = match cli.command {
         Command::Features(args) => features_cmd::run(args),
         Command::Synth(args) => synth_cmd::run(args),
@@ -55,4 +56,16 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The detector list of `train` and `eval` help, from the registry.
+fn with_detector_help(command: clap::Command) -> clap::Command {
+    let rows: Vec<String> = crate::models::REGISTRY
+        .iter()
+        .map(|k| format!("  {:<15} {} — {}", k.name, k.label, k.title))
+        .collect();
+    let help = format!("Detectors:\n{}", rows.join("\n"));
+    command
+        .mut_subcommand("train", |c| c.after_help(help.clone()))
+        .mut_subcommand("eval", |c| c.after_help(help.clone()))
 }

@@ -4,6 +4,7 @@ use crate::audio::DecodeOptions;
 use crate::data::file_paths;
 use crate::device::{DeviceChoice, select_device};
 use crate::features::{FeatureExtractor, Vectors};
+use crate::runtime::block_on;
 use crate::store::load_file;
 use crate::train::{DEFAULT_SCORE_CHUNK, clip_score};
 use anyhow::{Result, bail};
@@ -75,7 +76,7 @@ pub fn run(args: ScoreArgs) -> Result<()> {
         .map(|(path, vectors)| {
             let path = path.display().to_string();
             match vectors.and_then(|v| {
-                clip_score(detector.as_ref(), &v, DEFAULT_SCORE_CHUNK)
+                block_on(clip_score(detector.as_ref(), &v, DEFAULT_SCORE_CHUNK))
                     .map_err(|e| format!("{path}: {e}"))
             }) {
                 Ok(score) => ClipOutcome {

@@ -3,10 +3,12 @@
 use super::load::{self, LoadOptions};
 use crate::data::Split;
 use crate::device::{DeviceChoice, select_device};
-use crate::eval::pipeline::{FeatureClip, model_config, train_configured_model};
-use crate::features::FeatureConfig;
+use crate::eval::protocol::{
+    JobProgress, JobSlot, NativeHost, TrainJob, TrainedModel, model_config, train,
+};
 use crate::models::{ModelConfig, ModelKind};
-use crate::store::{DataDescription, Manifest, save_file};
+use crate::runtime::block_on;
+use crate::store::save_file;
 use crate::train::{Progress, TrainConfig};
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -42,10 +44,13 @@ pub struct TrainingArgs {
     /// MIMII layout: normal clips per ID used for training (default: half).
     #[arg(long)]
     pub mimii_train: Option<usize>,
-    /// EGBAD: decay of the weight averaging used at test time (default 0.999; 0 scores with the
-    /// live weights, better for short runs of a few hundred steps).
-    #[arg(long)]
-    pub egbad_ema_decay: Option<f64>,
+    /// Set one hyper-parameter of the detector's configuration, KEY=VALUE with VALUE in JSON
+    /// (repeatable; applies to every chosen model that has the key; a key that no chosen model
+    /// has is an error). Example: `--param ema_decay=0` makes EGBAD score with its live
+    /// weights; `--param score_lambda=0` gives GANomaly the original latent score. The keys are
+    /// the fields of the model file's `model` object (docs/DESIGN.md §6).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
 }
 
 impl TrainingArgs {
@@ -60,12 +65,9 @@ impl TrainingArgs {
         }
     }
     /// The hyper-parameters of `kind`: defaults (spec §10.5) with this run's overrides.
-    pub fn model_config(&self, kind: ModelKind) -> ModelConfig {
-        let mut config = model_config(kind, &self.train_config());
-        if let (ModelConfig::Egbad(egbad), Some(decay)) = (&mut config, self.egbad_ema_decay) {
-            egbad.ema_decay = decay;
-        }
-        config
+    pub fn model_config(&self, kind: ModelKind) -> Result<ModelConfig> {
+        let config = model_config(kind, &self.train_config());
+        with_params(config, &self.params)
     }
     /// How clips are chosen and decoded.
     pub fn load_options(&self) -> LoadOptions {
@@ -92,7 +94,7 @@ pub struct TrainArgs {
     /// Machine type to train on (a directory name such as fan).
     #[arg(long = "type")]
     machine_type: String,
-    /// Detector: ae, ganomaly, skip-ganomaly or egbad.
+    /// Detector (the list is under "Detectors" below).
     #[arg(long)]
     model: ModelKind,
     #[command(flatten)]
@@ -104,6 +106,7 @@ pub struct TrainArgs {
 
 /// Run the command.
 pub fn run(args: TrainArgs) -> Result<()> {
+    check_params(&args.training.params, &[args.model])?;
     let opts = args.training.load_options();
     let dataset = load::scan(&args.data, &opts)?;
     let entries = load::select(&dataset, &args.machine_type, Split::Train, &opts);
@@ -124,20 +127,16 @@ pub fn run(args: TrainArgs) -> Result<()> {
         args.machine_type,
         device.description
     );
-    let trained = train_with_bar(
-        &args.training.model_config(args.model),
-        &clips,
-        &args.training.train_config(),
-        &device.device,
-    )?;
-    let description = describe(&clips);
-    let manifest = Manifest::from_training(
-        trained.detector.as_ref(),
-        FeatureConfig::default(),
-        &trained.summary,
-        description,
-    )?;
-    save_file(&args.out, trained.detector.as_ref(), &manifest)?;
+    let job = TrainJob {
+        model: args.training.model_config(args.model)?,
+        train: args.training.train_config(),
+        machine_type: &args.machine_type,
+        clips: &clips,
+        slot: JobSlot::single(),
+    };
+    let trained = train_with_bar(&job, &device.device)?;
+    let manifest = &trained.manifest;
+    save_file(&args.out, trained.detector.as_ref(), manifest)?;
     eprintln!(
         "wrote {} (threshold {:.4}, from {} normal clip scores)",
         args.out.display(),
@@ -147,21 +146,19 @@ pub fn run(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-/// Trains with a progress bar that shows losses and the ETA.
-pub fn train_with_bar(
-    model: &ModelConfig,
-    clips: &[FeatureClip],
-    config: &TrainConfig,
-    device: &burn::tensor::Device,
-) -> Result<crate::eval::pipeline::TrainedModel> {
-    let kind = model.kind();
+/// Runs the protocol's training of `job` with a progress bar that shows losses and the ETA.
+pub fn train_with_bar(job: &TrainJob<'_>, device: &burn::tensor::Device) -> Result<TrainedModel> {
+    let kind = job.model.kind();
     let mut bar: Option<ProgressBar> = None;
-    let trained = train_configured_model(model, clips, config, device, |p: &Progress| {
+    let mut host = NativeHost::new(|event: &JobProgress| {
+        let p = &event.progress;
         let bar =
             bar.get_or_insert_with(|| super::progress::counter(p.total_steps as u64, "steps"));
         bar.set_position(p.step as u64);
         bar.set_message(format_progress(kind, p));
     });
+    let trained = block_on(train(&mut host, device, job));
+    drop(host);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -189,17 +186,70 @@ fn format_progress(kind: ModelKind, p: &Progress) -> String {
     )
 }
 
-/// Machine types and IDs of the training clips, for the model file.
-pub fn describe(clips: &[FeatureClip]) -> DataDescription {
-    let mut machine_types: Vec<String> =
-        clips.iter().map(|c| c.entry.machine_type.clone()).collect();
-    let mut machine_ids: Vec<String> = clips.iter().map(|c| c.entry.machine_id.clone()).collect();
-    machine_types.sort();
-    machine_types.dedup();
-    machine_ids.sort();
-    machine_ids.dedup();
-    DataDescription {
-        machine_types,
-        machine_ids,
+/// Splits `--param KEY=VALUE` into the key and its JSON value (a non-JSON VALUE is a string).
+fn parse_param(param: &str) -> Result<(&str, serde_json::Value)> {
+    let Some((key, value)) = param.split_once('=') else {
+        bail!("--param {param}: expected KEY=VALUE");
+    };
+    let value = serde_json::from_str(value.trim())
+        .unwrap_or_else(|_| serde_json::Value::String(value.trim().to_string()));
+    Ok((key.trim(), value))
+}
+
+/// The setting names of `kind`'s configuration.
+fn setting_names(kind: ModelKind) -> Vec<String> {
+    match serde_json::to_value(ModelConfig::default_for(kind)) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|k| k != "kind")
+            .collect(),
+        _ => Vec::new(),
     }
+}
+
+/// Errors for a `--param` key that none of `kinds` has.
+pub fn check_params(params: &[String], kinds: &[ModelKind]) -> Result<()> {
+    for param in params {
+        let (key, _) = parse_param(param)?;
+        if !kinds
+            .iter()
+            .any(|&k| setting_names(k).iter().any(|n| n == key))
+        {
+            let known: Vec<String> = kinds
+                .iter()
+                .map(|&k| format!("{k}: {}", setting_names(k).join(", ")))
+                .collect();
+            bail!(
+                "--param {param}: no chosen model has a setting '{key}' ({})",
+                known.join("; ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `config` with each `--param KEY=VALUE` whose key it has set, checked by deserialising and
+/// validating the result.
+fn with_params(config: ModelConfig, params: &[String]) -> Result<ModelConfig> {
+    if params.is_empty() {
+        return Ok(config);
+    }
+    let kind = config.kind();
+    let mut json = serde_json::to_value(&config)?;
+    let fields = json
+        .as_object_mut()
+        .context("a model configuration is a JSON object")?;
+    for param in params {
+        let (key, value) = parse_param(param)?;
+        if key != "kind" && fields.contains_key(key) {
+            fields.insert(key.to_string(), value);
+        }
+    }
+    let config: ModelConfig =
+        serde_json::from_value(json).with_context(|| format!("--param for {kind}"))?;
+    config
+        .validate()
+        .with_context(|| format!("--param for {kind}"))?;
+    Ok(config)
 }

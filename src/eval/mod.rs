@@ -1,4 +1,5 @@
-//! Evaluation: per-clip scores → per-ID and per-type AUC / pAUC tables, DCASE-format result files.
+//! Evaluation: the one train → score protocol, then per-clip scores → per-ID and per-type
+//! AUC / pAUC tables and DCASE-format result files.
 
-pub mod pipeline;
+pub mod protocol;
 pub mod table;

@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::data::Label;
 use crate::metrics::{AucSummary, MetricsError, auc_summary};
+use crate::models::ModelKind;
 
 /// The max FPR of the DCASE 2020 pAUC (spec §1.8, §10.1).
 pub const DCASE_MAX_FPR: f64 = 0.1;
@@ -32,8 +33,8 @@ pub const DCASE_MAX_FPR: f64 = 0.1;
 /// The anomaly score one model gave one test clip.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClipScore {
-    /// Model name, e.g. "AE" or "GANomaly" (a column group of Table 2).
-    pub model: String,
+    /// The detector that produced the score (a column group of Table 2).
+    pub model: ModelKind,
     /// Machine type, e.g. "fan".
     pub machine_type: String,
     /// Machine ID, e.g. "id_00".
@@ -91,8 +92,8 @@ pub struct TypeTable {
 /// All machine types of one model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ModelTable {
-    /// Model name.
-    pub model: String,
+    /// The detector.
+    pub model: ModelKind,
     /// Machine types, sorted by name.
     pub types: Vec<TypeTable>,
     /// Mean over the types that have a mean; `None` when none has.
@@ -115,7 +116,7 @@ pub enum TableError {
     #[error("model {model}: clip {rel_path} has score {score}; scores must be finite numbers")]
     NonFiniteScore {
         /// Model that produced the score.
-        model: String,
+        model: ModelKind,
         /// The clip.
         rel_path: String,
         /// The offending value.
@@ -124,8 +125,8 @@ pub enum TableError {
     /// The same (model, clip) pair occurs twice.
     #[error("model {model}: clip {rel_path} is scored more than once")]
     DuplicateClip {
-        /// Model name.
-        model: String,
+        /// The detector.
+        model: ModelKind,
         /// The clip.
         rel_path: String,
     },
@@ -134,7 +135,7 @@ pub enum TableError {
     InvalidMaxFpr(f64),
     /// A model asked for is not in the table.
     #[error("model {0} is not in the evaluation table")]
-    UnknownModel(String),
+    UnknownModel(ModelKind),
     /// A file of the DCASE output could not be written.
     #[error("cannot write {path}: {message}")]
     Write {
@@ -165,14 +166,17 @@ impl EvalTable {
     }
 
     /// The table of one model.
-    pub fn model(&self, model: &str) -> Option<&ModelTable> {
+    pub fn model(&self, model: ModelKind) -> Option<&ModelTable> {
         self.models.iter().find(|m| m.model == model)
     }
 
     /// The JSON form `{"<model>": {"<type>": {"ids": {"<id>": {"auc": a, "pauc": p}}, "auc": a,
     /// "pauc": p}}}`. Skipped IDs are absent; a type without a scorable ID has `null` means.
     pub fn to_json(&self) -> serde_json::Value {
-        let models = self.models.iter().map(|m| (m.model.clone(), model_json(m)));
+        let models = self
+            .models
+            .iter()
+            .map(|m| (m.model.name().to_string(), model_json(m)));
         serde_json::Value::Object(models.collect())
     }
 }
@@ -189,14 +193,14 @@ fn check_clips(scores: &[ClipScore]) -> Result<(), TableError> {
     for clip in scores {
         if !clip.score.is_finite() {
             return Err(TableError::NonFiniteScore {
-                model: clip.model.clone(),
+                model: clip.model,
                 rel_path: clip.rel_path.clone(),
                 score: clip.score,
             });
         }
-        if !seen.insert((clip.model.as_str(), clip.rel_path.as_str())) {
+        if !seen.insert((clip.model, clip.rel_path.as_str())) {
             return Err(TableError::DuplicateClip {
-                model: clip.model.clone(),
+                model: clip.model,
                 rel_path: clip.rel_path.clone(),
             });
         }
@@ -205,13 +209,13 @@ fn check_clips(scores: &[ClipScore]) -> Result<(), TableError> {
 }
 
 /// Groups the scores by model (first-appearance order), then type and ID (sorted).
-fn group_by_model(scores: &[ClipScore]) -> Vec<(String, ModelClips)> {
-    let mut models: Vec<(String, ModelClips)> = Vec::new();
+fn group_by_model(scores: &[ClipScore]) -> Vec<(ModelKind, ModelClips)> {
+    let mut models: Vec<(ModelKind, ModelClips)> = Vec::new();
     for clip in scores {
         let index = match models.iter().position(|(name, _)| *name == clip.model) {
             Some(index) => index,
             None => {
-                models.push((clip.model.clone(), BTreeMap::new()));
+                models.push((clip.model, BTreeMap::new()));
                 models.len() - 1
             }
         };
@@ -229,7 +233,7 @@ fn group_by_model(scores: &[ClipScore]) -> Vec<(String, ModelClips)> {
 }
 
 /// Scores every type of one model and averages over types.
-fn model_table(model: String, types: ModelClips, max_fpr: f64) -> ModelTable {
+fn model_table(model: ModelKind, types: ModelClips, max_fpr: f64) -> ModelTable {
     let types: Vec<TypeTable> = types
         .into_iter()
         .map(|(machine_type, ids)| type_table(machine_type, ids, max_fpr))

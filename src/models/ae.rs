@@ -8,14 +8,62 @@ use burn::tensor::{Device, Tensor};
 
 use super::blocks::{Mode, ParamInit, l2_mean, merge_running_statistics, row_mean_squared};
 use super::common::{load_weight_file, step_batches};
-use super::config::AeConfig;
+use super::config::{DetectorConfig, network_problem, network_settings};
 use super::nets::{Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
+use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
 use super::weights::trainable_values;
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input, unknown_network,
 };
+use serde::{Deserialize, Serialize};
+
+/// The DCASE baseline autoencoder (spec §1.6).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct AeConfig {
+    /// Input vector size (640 = 128 mels × 5 frames).
+    pub input_dim: usize,
+    /// Width of the hidden blocks (128).
+    pub hidden_dim: usize,
+    /// Number of hidden blocks on each side of the bottleneck (4).
+    pub hidden_layers: usize,
+    /// Bottleneck width (8); the bottleneck keeps BatchNorm + ReLU (spec §10.2).
+    pub latent_dim: usize,
+    /// Optimiser (Keras Adam 1e-3).
+    pub adam: AdamSettings,
+    /// BatchNorm (momentum 0.99, ε 1e-3).
+    pub batch_norm: BatchNormSettings,
+    /// Initialisation.
+    pub init: InitScheme,
+}
+
+impl Default for AeConfig {
+    fn default() -> Self {
+        Self {
+            input_dim: 640,
+            hidden_dim: 128,
+            hidden_layers: 4,
+            latent_dim: 8,
+            adam: AdamSettings::keras_baseline(),
+            batch_norm: BatchNormSettings::default(),
+            init: InitScheme::Keras,
+        }
+    }
+}
+
+impl DetectorConfig for AeConfig {
+    network_settings!();
+    fn problem(&self) -> Option<String> {
+        let sizes = [
+            ("input_dim", self.input_dim),
+            ("hidden_dim", self.hidden_dim),
+            ("latent_dim", self.latent_dim),
+        ];
+        network_problem(&sizes, &self.batch_norm, &self.adam)
+    }
+}
 
 const NETWORKS: &[&str] = &["AE"];
 

@@ -14,13 +14,93 @@ use super::blocks::{
 use super::common::{
     discriminator_collapsed, load_weight_file, pair_parameter_values, reset_weights, step_batches,
 };
-use super::config::GanomalyConfig;
+use super::config::{
+    DetectorConfig, finite_non_negative, network_problem, network_settings, unit_interval,
+};
 use super::nets::{Decoder, Discriminator, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
+use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input,
 };
+use serde::{Deserialize, Serialize};
+
+/// GANomaly-FC (spec §3.7, §3.2).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct GanomalyConfig {
+    /// Input vector size (640).
+    pub input_dim: usize,
+    /// Width of the hidden blocks (128); also D's feature width.
+    pub hidden_dim: usize,
+    /// Hidden blocks per encoder / decoder / discriminator (4).
+    pub hidden_layers: usize,
+    /// Latent size nz (8).
+    pub latent_dim: usize,
+    /// `true`: the encoders end in a plain Dense(nz) ("linear-z", spec §3.7 option);
+    /// `false` (default, spec §10.2): Blk(nz) with BatchNorm + ReLU as in the baseline.
+    pub linear_latent: bool,
+    /// Weight of the feature-matching adversarial loss (1).
+    pub w_adv: f64,
+    /// Weight of the L1 reconstruction loss (50).
+    pub w_con: f64,
+    /// Weight of the latent L2 loss (1).
+    pub w_enc: f64,
+    /// D is re-initialised when a read L_D falls below this (1e-5); 0 disables.
+    pub d_reinit_threshold: f64,
+    /// λ of the per-vector score λ·mean_640 (x − x̂)² + (1 − λ)·mean_nz (z − ẑ)². 0 is the
+    /// original latent-only score (spec §3.4). Default 0.9, the Skip-GANomaly form (spec §4.4):
+    /// a measured deviation (spec §10 preamble), because ẑ = E2(Dec(z)) depends on x only
+    /// through z, and once the generator reconstructs, E2 inverts Dec over the whole code range,
+    /// so the latent term alone ranks clips near chance (AUC 0.31–0.60 on the four synthetic
+    /// machine types, linear-z no better) while the same trained generator's reconstruction
+    /// error reaches 0.64–0.93.
+    pub score_lambda: f64,
+    /// Optimiser of G and of D (each its own instance): Adam 2e-4, β₁ 0.5.
+    pub adam: AdamSettings,
+    /// BatchNorm (momentum 0.99, ε 1e-3).
+    pub batch_norm: BatchNormSettings,
+    /// Initialisation.
+    pub init: InitScheme,
+}
+
+impl Default for GanomalyConfig {
+    fn default() -> Self {
+        Self {
+            input_dim: 640,
+            hidden_dim: 128,
+            hidden_layers: 4,
+            latent_dim: 8,
+            linear_latent: false,
+            w_adv: 1.0,
+            w_con: 50.0,
+            w_enc: 1.0,
+            d_reinit_threshold: 1e-5,
+            score_lambda: 0.9,
+            adam: AdamSettings::gan(),
+            batch_norm: BatchNormSettings::default(),
+            init: InitScheme::Keras,
+        }
+    }
+}
+
+impl DetectorConfig for GanomalyConfig {
+    network_settings!();
+    fn problem(&self) -> Option<String> {
+        let sizes = [
+            ("input_dim", self.input_dim),
+            ("hidden_dim", self.hidden_dim),
+            ("latent_dim", self.latent_dim),
+        ];
+        network_problem(&sizes, &self.batch_norm, &self.adam)
+            .or_else(|| finite_non_negative("w_adv", self.w_adv))
+            .or_else(|| finite_non_negative("w_con", self.w_con))
+            .or_else(|| finite_non_negative("w_enc", self.w_enc))
+            .or_else(|| finite_non_negative("d_reinit_threshold", self.d_reinit_threshold))
+            .or_else(|| unit_interval("score_lambda", self.score_lambda))
+    }
+}
 
 const NETWORKS: &[&str] = &["G", "D"];
 

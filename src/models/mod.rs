@@ -1,4 +1,5 @@
-//! The four detectors (spec §1.6, §3.7, §4.6, §5.5) on shared building blocks.
+//! The detectors (spec §1.6, §3.7, §4.6, §5.5) on shared building blocks, one file each,
+//! listed once in the registry (`registry.rs`).
 //!
 //! Every detector implements [`Detector`], the one seam the trainer, the model file and the
 //! evaluation code see. A detector owns its networks *and* their optimisers (one Adam per
@@ -27,90 +28,27 @@ mod ema;
 pub mod ganomaly;
 pub mod nets;
 mod optim;
+mod registry;
 mod settings;
 pub mod skip_ganomaly;
 mod weights;
 
-use std::fmt;
-use std::str::FromStr;
-
 use burn::tensor::{Device, Tensor};
-use serde::{Deserialize, Serialize};
 
-pub use config::{AeConfig, EgbadConfig, GanomalyConfig, ModelConfig, SkipGanomalyConfig};
+pub use ae::AeConfig;
+pub use config::DetectorConfig;
+pub use egbad::EgbadConfig;
+pub use ganomaly::GanomalyConfig;
+pub use registry::{KindInfo, ModelConfig, ModelKind, REGISTRY, Training, new_detector};
 pub use settings::{AdamFlavour, AdamSettings, BatchNormSettings, InitScheme};
+pub use skip_ganomaly::SkipGanomalyConfig;
 pub use weights::WeightSnapshot;
-
-/// Which of the four detectors a model is. Serialised as `"ae"`, `"ganomaly"`,
-/// `"skip-ganomaly"`, `"egbad"`.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ModelKind {
-    /// The DCASE 2020 baseline autoencoder (spec §1.6).
-    #[serde(rename = "ae")]
-    Ae,
-    /// GANomaly with fully connected networks (spec §3.7).
-    #[serde(rename = "ganomaly")]
-    Ganomaly,
-    /// Skip-GANomaly with a fully connected U-Net generator (spec §4.6).
-    #[serde(rename = "skip-ganomaly")]
-    SkipGanomaly,
-    /// EGBAD (BiGAN) with fully connected networks (spec §5.5).
-    #[serde(rename = "egbad")]
-    Egbad,
-}
-
-impl ModelKind {
-    /// All kinds, in the order the tables list them.
-    pub const ALL: [ModelKind; 4] = [
-        ModelKind::Ae,
-        ModelKind::Ganomaly,
-        ModelKind::SkipGanomaly,
-        ModelKind::Egbad,
-    ];
-
-    /// The serialised name (`"ae"`, `"ganomaly"`, `"skip-ganomaly"`, `"egbad"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelKind::Ae => "ae",
-            ModelKind::Ganomaly => "ganomaly",
-            ModelKind::SkipGanomaly => "skip-ganomaly",
-            ModelKind::Egbad => "egbad",
-        }
-    }
-
-    /// A human-readable name for tables and the page.
-    pub fn display_name(self) -> &'static str {
-        match self {
-            ModelKind::Ae => "Autoencoder (DCASE baseline)",
-            ModelKind::Ganomaly => "GANomaly",
-            ModelKind::SkipGanomaly => "Skip-GANomaly",
-            ModelKind::Egbad => "EGBAD",
-        }
-    }
-}
-
-impl fmt::Display for ModelKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ModelKind {
-    type Err = ModelError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ModelKind::ALL
-            .into_iter()
-            .find(|kind| kind.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| ModelError::UnknownKind(s.to_string()))
-    }
-}
 
 /// Errors of model construction, training, scoring and weight (de)serialisation.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    /// A model kind name that is none of `ae`, `ganomaly`, `skip-ganomaly`, `egbad`.
-    #[error("unknown model kind '{0}' (expected ae, ganomaly, skip-ganomaly or egbad)")]
+    /// A model kind name that is in no row of the registry.
+    #[error("unknown model kind '{0}' (expected one of: {names})", names = ModelKind::names())]
     UnknownKind(String),
     /// A hyper-parameter outside its valid range.
     #[error("invalid {kind} configuration: {problem}")]
@@ -237,24 +175,6 @@ pub trait Detector: Send {
     /// `"<name>_ema"` for EGBAD's averaged copies), flattened in a fixed order. BatchNorm
     /// running statistics are not included. A synchronous device read, for tests and tools.
     fn parameter_values(&self, network: &str) -> Result<Vec<f32>, ModelError>;
-}
-
-/// Builds an untrained detector of the configured kind on `device` (plain or autodiff; training
-/// uses its autodiff form), with every random choice derived from `seed`.
-pub fn new_detector(
-    config: &ModelConfig,
-    device: &Device,
-    seed: u64,
-) -> Result<Box<dyn Detector>, ModelError> {
-    config.validate()?;
-    Ok(match config {
-        ModelConfig::Ae(c) => Box::new(ae::Autoencoder::new(c.clone(), device, seed)),
-        ModelConfig::Ganomaly(c) => Box::new(ganomaly::Ganomaly::new(c.clone(), device, seed)),
-        ModelConfig::SkipGanomaly(c) => {
-            Box::new(skip_ganomaly::SkipGanomaly::new(c.clone(), device, seed))
-        }
-        ModelConfig::Egbad(c) => Box::new(egbad::Egbad::new(c.clone(), device, seed)),
-    })
 }
 
 /// Checks that `x` is `[n ≥ min_rows, dim]` (shape metadata only, no device read).

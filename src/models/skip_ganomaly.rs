@@ -15,13 +15,88 @@ use super::blocks::{
 use super::common::{
     discriminator_collapsed, load_weight_file, pair_parameter_values, reset_weights, step_batches,
 };
-use super::config::SkipGanomalyConfig;
+use super::config::{
+    DetectorConfig, finite_non_negative, network_problem, network_settings, unit_interval,
+};
 use super::nets::Discriminator;
 use super::optim::FlavouredAdam;
+use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
 use super::{
     Detector, ModelConfig, ModelError, ModelKind, StepLosses, StepObserver, WeightSnapshot,
     check_input, derive_seed, training_input,
 };
+use serde::{Deserialize, Serialize};
+
+/// Skip-GANomaly-FC (spec §4.6, §4.2).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct SkipGanomalyConfig {
+    /// Input vector size (640).
+    pub input_dim: usize,
+    /// Width of the hidden blocks (128).
+    pub hidden_dim: usize,
+    /// U-Net levels = hidden blocks per side, and D's hidden blocks (4).
+    pub hidden_layers: usize,
+    /// Generator bottleneck width (8), with BatchNorm + ReLU (spec §10.2).
+    pub latent_dim: usize,
+    /// D's linear feature width n_f (8, spec §10.3).
+    pub feature_dim: usize,
+    /// Weight of the BCE adversarial loss (1).
+    pub w_adv: f64,
+    /// Weight of the L1 reconstruction loss (50).
+    pub w_con: f64,
+    /// Weight of the latent (feature) loss, in L_G and L_D (1).
+    pub w_lat: f64,
+    /// λ of the score λ·rec + (1 − λ)·lat (0.9, spec §4.4).
+    pub score_lambda: f64,
+    /// D is re-initialised when a read L_D falls below this (1e-5); 0 disables.
+    pub d_reinit_threshold: f64,
+    /// Optimiser of G and of D (each its own instance): Adam 2e-4, β₁ 0.5.
+    pub adam: AdamSettings,
+    /// BatchNorm (momentum 0.99, ε 1e-3).
+    pub batch_norm: BatchNormSettings,
+    /// Initialisation.
+    pub init: InitScheme,
+}
+
+impl Default for SkipGanomalyConfig {
+    fn default() -> Self {
+        Self {
+            input_dim: 640,
+            hidden_dim: 128,
+            hidden_layers: 4,
+            latent_dim: 8,
+            feature_dim: 8,
+            w_adv: 1.0,
+            w_con: 50.0,
+            w_lat: 1.0,
+            score_lambda: 0.9,
+            d_reinit_threshold: 1e-5,
+            adam: AdamSettings::gan(),
+            batch_norm: BatchNormSettings::default(),
+            init: InitScheme::Keras,
+        }
+    }
+}
+
+impl DetectorConfig for SkipGanomalyConfig {
+    network_settings!();
+    fn problem(&self) -> Option<String> {
+        let sizes = [
+            ("input_dim", self.input_dim),
+            ("hidden_dim", self.hidden_dim),
+            ("hidden_layers", self.hidden_layers),
+            ("latent_dim", self.latent_dim),
+            ("feature_dim", self.feature_dim),
+        ];
+        network_problem(&sizes, &self.batch_norm, &self.adam)
+            .or_else(|| finite_non_negative("w_adv", self.w_adv))
+            .or_else(|| finite_non_negative("w_con", self.w_con))
+            .or_else(|| finite_non_negative("w_lat", self.w_lat))
+            .or_else(|| finite_non_negative("d_reinit_threshold", self.d_reinit_threshold))
+            .or_else(|| unit_interval("score_lambda", self.score_lambda))
+    }
+}
 
 const NETWORKS: &[&str] = &["G", "D"];
 

@@ -10,6 +10,7 @@ use super::svg::{
 use crate::data::Label;
 use crate::eval::table::ClipScore;
 use crate::metrics::{Roc, auc_summary, roc_curve};
+use crate::models::ModelKind;
 
 /// Left edge of the plot area (room for tick labels and the y label).
 const LEFT: f64 = 64.0;
@@ -180,10 +181,10 @@ pub fn roc_series_by_model(
     machine_type: &str,
     max_fpr: f64,
 ) -> Vec<RocSeries> {
-    let mut models: Vec<&str> = Vec::new();
+    let mut models: Vec<ModelKind> = Vec::new();
     for clip in scores.iter().filter(|c| c.machine_type == machine_type) {
-        if !models.contains(&clip.model.as_str()) {
-            models.push(&clip.model);
+        if !models.contains(&clip.model) {
+            models.push(clip.model);
         }
     }
     models
@@ -197,7 +198,7 @@ pub fn roc_series_by_model(
             let summary = auc_summary(&labels, &values, max_fpr).ok()?;
             let roc = roc_curve(&labels, &values).ok()?;
             Some(RocSeries {
-                label: model.to_string(),
+                label: model.label().to_string(),
                 roc,
                 auc: summary.auc,
                 pauc: summary.pauc,

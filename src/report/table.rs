@@ -37,7 +37,7 @@ pub fn results_table_html(table: &EvalTable) -> String {
                 push_mean_row(
                     &mut out,
                     machine_type,
-                    &model.model,
+                    model.model.label(),
                     type_table.mean,
                     &missing_reason,
                 );
@@ -47,7 +47,7 @@ pub fn results_table_html(table: &EvalTable) -> String {
     if types.len() > 1 {
         for model in &table.models {
             let reason = "no machine type could be scored";
-            push_mean_row(&mut out, MEAN_TYPE, &model.model, model.mean, reason);
+            push_mean_row(&mut out, MEAN_TYPE, model.model.label(), model.mean, reason);
         }
     }
     out.push_str("</tbody></table>");
@@ -129,7 +129,7 @@ pub fn id_table_html(table: &EvalTable) -> String {
         let _ = write!(
             out,
             r#"<th scope="colgroup" colspan="2">{}</th>"#,
-            escape_html(&model.model)
+            escape_html(model.model.label())
         );
     }
     out.push_str("</tr><tr>");
@@ -159,7 +159,7 @@ pub fn id_table_html(table: &EvalTable) -> String {
 
 /// The AUC and pAUC cells of one model for one ID.
 fn push_id_cells(out: &mut String, model: &ModelTable, machine_type: &str, machine_id: &str) {
-    let name = escape_html(&model.model);
+    let name = escape_html(model.model.label());
     let type_table = find_type(model, machine_type);
     let row: Option<&IdRow> =
         type_table.and_then(|t| t.ids.iter().find(|r| r.machine_id == machine_id));

@@ -19,7 +19,7 @@ pub struct TrainingRecord {
     /// Vectors per batch.
     pub batch_size: usize,
     /// Learning rate of the optimisers.
-    pub learning_rate: f64,
+    pub learning_rate: Option<f64>,
     /// Fraction of the vectors held out.
     pub validation_split: f64,
     /// The losses read last, `(name, value)`.

@@ -113,21 +113,9 @@ fn weights_error(kind: ModelKind) -> impl FnOnce(crate::models::ModelError) -> S
     }
 }
 
-/// Serialises a detector and its manifest into model-file bytes (synchronous weight read:
-/// native, or flex in the browser; use [`save_async`] on WebGPU).
-pub fn save(detector: &dyn Detector, manifest: &Manifest) -> Result<Vec<u8>, StoreError> {
-    check_kind(detector, manifest)?;
-    let weights = detector
-        .save_weights()
-        .map_err(weights_error(detector.kind()))?;
-    assemble(manifest, &weights)
-}
-
-/// [`save`] with an asynchronous weight read (any device, the browser included).
-pub async fn save_async(
-    detector: &dyn Detector,
-    manifest: &Manifest,
-) -> Result<Vec<u8>, StoreError> {
+/// Serialises a detector and its manifest into model-file bytes. The weights are read from the
+/// device asynchronously (safe on WebGPU); native code blocks on it.
+pub async fn save(detector: &dyn Detector, manifest: &Manifest) -> Result<Vec<u8>, StoreError> {
     check_kind(detector, manifest)?;
     let weights = detector
         .weights()
@@ -159,7 +147,7 @@ pub fn save_file(
     manifest: &Manifest,
 ) -> Result<(), StoreError> {
     let path = path.as_ref();
-    let bytes = save(detector, manifest).map_err(|e| in_file(path, e))?;
+    let bytes = crate::runtime::block_on(save(detector, manifest)).map_err(|e| in_file(path, e))?;
     std::fs::write(path, bytes).map_err(|e| StoreError::Io {
         path: path.display().to_string(),
         message: e.to_string(),

@@ -63,7 +63,12 @@ impl TrainConfig {
             ));
         }
         if let Some(lr) = self.learning_rate {
-            let used = detector.config().learning_rate();
+            let Some(used) = detector.config().learning_rate() else {
+                return Err(TrainError::InvalidConfig(format!(
+                    "{} has no optimiser, so a learning rate ({lr}) does not apply",
+                    detector.kind().label()
+                )));
+            };
             if !(lr.is_finite() && lr > 0.0) {
                 return Err(TrainError::InvalidConfig(format!(
                     "learning_rate must be positive, got {lr}"
@@ -82,13 +87,8 @@ impl TrainConfig {
     /// Applies the run's overrides (the learning rate) to a model configuration; build the
     /// detector from the result. [`super::Trainer::new`] checks that this was done.
     pub fn apply_to(&self, model: &mut crate::models::ModelConfig) {
-        use crate::models::ModelConfig;
-        let Some(lr) = self.learning_rate else { return };
-        match model {
-            ModelConfig::Ae(c) => c.adam.lr = lr,
-            ModelConfig::Ganomaly(c) => c.adam.lr = lr,
-            ModelConfig::SkipGanomaly(c) => c.adam.lr = lr,
-            ModelConfig::Egbad(c) => c.adam.lr = lr,
+        if let Some(lr) = self.learning_rate {
+            model.settings_mut().set_learning_rate(lr);
         }
     }
 }

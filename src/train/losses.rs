@@ -25,19 +25,8 @@ fn split_losses(losses: StepLosses) -> (Vec<String>, Option<Tensor<1>>) {
     (names, joined)
 }
 
-/// Reads a step's losses with one synchronous device read.
-pub(super) fn read_losses(losses: StepLosses) -> Result<Vec<(String, f32)>, TrainError> {
-    let (names, joined) = split_losses(losses);
-    match joined {
-        Some(t) => name_values(names, f32_values(t.try_into_data())?),
-        None => Ok(Vec::new()),
-    }
-}
-
 /// Reads a step's losses with one asynchronous device read.
-pub(super) async fn read_losses_async(
-    losses: StepLosses,
-) -> Result<Vec<(String, f32)>, TrainError> {
+pub(super) async fn read_losses(losses: StepLosses) -> Result<Vec<(String, f32)>, TrainError> {
     let (names, joined) = split_losses(losses);
     match joined {
         Some(t) => name_values(names, f32_values(t.into_data_async().await)?),

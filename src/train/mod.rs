@@ -6,7 +6,7 @@
 //! - Order: a seeded ChaCha8 permutation per epoch (two independent ones for EGBAD, spec §5.3),
 //!   batches of `batch_size` with the last partial batch kept, except that a final batch of one
 //!   vector is merged into the previous batch (BatchNorm cannot train on one vector).
-//! - One [`Trainer::step`] (or [`Trainer::step_async`] in the browser) = one detector step.
+//! - One awaited [`Trainer::step`] = one detector step (blocked on natively).
 //!   Losses are read every `loss_read_every` steps and at each epoch end, checked for NaN/Inf
 //!   and handed to [`crate::models::Detector::on_losses_read`]. At each epoch end the held-out
 //!   vectors are scored in inference mode; their mean score is the validation loss (it never
@@ -30,9 +30,6 @@ pub use config::{DEFAULT_SCORE_CHUNK, TrainConfig};
 pub use data::TrainingData;
 pub use error::TrainError;
 pub use progress::{Progress, RunClock};
-pub use scoring::{
-    clip_score, clip_score_async, mean_score, range_means, score_rows, score_rows_async,
-    score_vectors, score_vectors_async, to_tensor,
-};
+pub use scoring::{clip_score, mean_score, range_means, score_rows, score_vectors, to_tensor};
 pub use summary::{MIN_VALIDATION_CLIPS, NormalScores, TrainedSummary};
 pub use trainer::{MIN_BATCH, Trainer};

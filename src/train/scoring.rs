@@ -1,7 +1,7 @@
 //! Per-vector and per-clip anomaly scores in inference mode (spec §1.7, §2, §7 "Test"): the
 //! vectors go through the detector in chunks, and a clip's score is the mean of its vectors'
-//! scores. Synchronous reads for native code, asynchronous ones for the browser (WebGPU cannot
-//! read synchronously).
+//! scores. Device reads are awaited: WebGPU cannot read synchronously, and native code blocks on
+//! the same functions (docs/DESIGN.md §12).
 
 use std::ops::Range;
 
@@ -56,23 +56,7 @@ fn chunk_tensors(
 }
 
 /// Per-vector scores of the row-major `rows` (`dim` wide), `chunk` vectors per forward pass.
-/// Synchronous device reads: native only on WebGPU.
-pub fn score_rows(
-    detector: &dyn Detector,
-    rows: &[f32],
-    dim: usize,
-    chunk: usize,
-) -> Result<Vec<f32>, TrainError> {
-    check_dim(detector, dim)?;
-    let mut scores = Vec::with_capacity(rows.len() / dim);
-    for x in chunk_tensors(rows, dim, chunk, &detector.device()) {
-        scores.extend(f32_values(detector.score(x)?.try_into_data())?);
-    }
-    Ok(scores)
-}
-
-/// [`score_rows`] with asynchronous reads (for the browser; works natively too).
-pub async fn score_rows_async(
+pub async fn score_rows(
     detector: &dyn Detector,
     rows: &[f32],
     dim: usize,
@@ -88,7 +72,7 @@ pub async fn score_rows_async(
 }
 
 /// Per-vector anomaly scores of a clip's vectors (inference mode), `chunk` vectors at a time.
-pub fn score_vectors(
+pub async fn score_vectors(
     detector: &dyn Detector,
     vectors: &Vectors,
     chunk: usize,
@@ -96,19 +80,7 @@ pub fn score_vectors(
     if vectors.is_empty() {
         return Ok(Vec::new());
     }
-    score_rows(detector, &vectors.data, vectors.dim, chunk)
-}
-
-/// [`score_vectors`] with asynchronous reads.
-pub async fn score_vectors_async(
-    detector: &dyn Detector,
-    vectors: &Vectors,
-    chunk: usize,
-) -> Result<Vec<f32>, TrainError> {
-    if vectors.is_empty() {
-        return Ok(Vec::new());
-    }
-    score_rows_async(detector, &vectors.data, vectors.dim, chunk).await
+    score_rows(detector, &vectors.data, vectors.dim, chunk).await
 }
 
 /// The mean of `scores` in f64; `None` when empty.
@@ -121,21 +93,12 @@ pub fn mean_score(scores: &[f32]) -> Option<f64> {
 
 /// The clip score: the mean of the per-vector scores (spec §1.7, §10.8). Error for a clip
 /// without vectors.
-pub fn clip_score(
+pub async fn clip_score(
     detector: &dyn Detector,
     vectors: &Vectors,
     chunk: usize,
 ) -> Result<f64, TrainError> {
-    mean_score(&score_vectors(detector, vectors, chunk)?).ok_or_else(no_vectors)
-}
-
-/// [`clip_score`] with asynchronous reads.
-pub async fn clip_score_async(
-    detector: &dyn Detector,
-    vectors: &Vectors,
-    chunk: usize,
-) -> Result<f64, TrainError> {
-    mean_score(&score_vectors_async(detector, vectors, chunk).await?).ok_or_else(no_vectors)
+    mean_score(&score_vectors(detector, vectors, chunk).await?).ok_or_else(no_vectors)
 }
 
 fn no_vectors() -> TrainError {

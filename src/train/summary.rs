@@ -1,7 +1,7 @@
 //! The outcome of a finished run: what the model file records about training, and the
 //! normal clip scores its default threshold is derived from.
 
-use super::scoring::{range_means, score_rows, score_rows_async};
+use super::scoring::{range_means, score_rows};
 use super::{TrainError, Trainer};
 use crate::models::Detector;
 use crate::store::ScoreSource;
@@ -32,8 +32,8 @@ pub struct TrainedSummary {
     pub batch_size: usize,
     /// Seed of the batch order.
     pub seed: u64,
-    /// The learning rate of the detector's optimisers.
-    pub learning_rate: f64,
+    /// The learning rate of the detector's optimisers (`None` for a detector without one).
+    pub learning_rate: Option<f64>,
     /// Fraction held out for validation.
     pub validation_split: f64,
     /// The losses read last.
@@ -55,29 +55,10 @@ pub struct TrainedSummary {
 }
 
 impl Trainer {
-    /// Summarises a finished run, scoring normal clips with synchronous reads: the validation
-    /// clips (held-out vectors grouped by clip, scored at the last epoch end) when there are at
-    /// least three, else every training clip. Errors when the run was cancelled, diverged or
-    /// has epochs left.
-    pub fn summary(&self) -> Result<TrainedSummary, TrainError> {
-        self.check_complete()?;
-        let normal = match self.validation_normal_scores() {
-            Some(scores) => scores,
-            None => {
-                let scores = score_rows(
-                    self.detector(),
-                    self.training_rows(),
-                    self.data.dim(),
-                    self.config.score_chunk,
-                )?;
-                self.training_normal_scores(&scores)
-            }
-        };
-        Ok(self.summarise(normal))
-    }
-
-    /// [`Trainer::summary`] with asynchronous reads.
-    pub async fn summary_async(&self) -> Result<TrainedSummary, TrainError> {
+    /// Summarises a finished run, scoring normal clips: the validation clips (held-out vectors
+    /// grouped by clip, scored at the last epoch end) when there are at least three, else every
+    /// training clip. Errors when the run was cancelled, diverged or has epochs left.
+    pub async fn summary(&self) -> Result<TrainedSummary, TrainError> {
         self.check_complete()?;
         let normal = match self.validation_normal_scores() {
             Some(scores) => scores,
@@ -87,7 +68,7 @@ impl Trainer {
                     self.data.dim(),
                     self.config.score_chunk,
                 );
-                let scores = score_rows_async(self.detector(), rows, dim, chunk).await?;
+                let scores = score_rows(self.detector(), rows, dim, chunk).await?;
                 self.training_normal_scores(&scores)
             }
         };

@@ -1,5 +1,5 @@
 //! The step-wise trainer: one detector step per call, so a browser can interleave training with
-//! drawing, and a native CLI can simply loop.
+//! drawing, and native code blocks on each step (docs/DESIGN.md §12).
 
 use burn::tensor::{Device, Tensor};
 use rand::SeedableRng;
@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::batches::EpochOrder;
 use super::cancel::CancelToken;
-use super::losses::{read_losses, read_losses_async};
+use super::losses::read_losses;
 use super::progress::{Progress, RunClock};
 use super::scoring::{mean_score, to_tensor};
 use super::{TrainConfig, TrainError, TrainingData};
@@ -150,51 +150,34 @@ impl Trainer {
     }
 
     /// Advances by exactly one detector step, reading the losses when due (every
-    /// `loss_read_every` steps and at each epoch end) and validating at each epoch end, with
-    /// synchronous reads. `Ok(None)` once all epochs are done.
-    pub fn step(&mut self) -> Result<Option<Progress>, TrainError> {
+    /// `loss_read_every` steps and at each epoch end) and validating at each epoch end.
+    /// `Ok(None)` once all epochs are done. Device reads are awaited (in the browser this also
+    /// yields to the event loop; natively, block on it with [`crate::runtime::block_on`]).
+    pub async fn step(&mut self) -> Result<Option<Progress>, TrainError> {
         let Some(done) = self.train_one_step()? else {
             return Ok(None);
         };
         if let Some(losses) = done.losses_to_read {
-            let values = read_losses(losses)?;
+            let values = read_losses(losses).await?;
             self.accept_losses(values)?;
         }
         if done.epoch_end {
-            let scores = self.score_validation()?;
+            let scores = self.score_validation().await?;
             self.accept_validation(scores);
         }
         Ok(Some(self.progress()))
     }
 
-    /// [`Trainer::step`] with asynchronous reads (`into_data_async`): the form to use in the
-    /// browser, where synchronous reads panic on WebGPU. Awaiting the read also yields to the
-    /// event loop.
-    pub async fn step_async(&mut self) -> Result<Option<Progress>, TrainError> {
-        let Some(done) = self.train_one_step()? else {
-            return Ok(None);
-        };
-        if let Some(losses) = done.losses_to_read {
-            let values = read_losses_async(losses).await?;
-            self.accept_losses(values)?;
-        }
-        if done.epoch_end {
-            let scores = self.score_validation_async().await?;
-            self.accept_validation(scores);
-        }
-        Ok(Some(self.progress()))
-    }
-
-    /// Runs every remaining step with synchronous reads, calling `on_progress` after each, then
-    /// summarises the run (see [`Trainer::summary`]).
-    pub fn run_to_end(
+    /// Runs every remaining step, calling `on_progress` after each, then summarises the run
+    /// (see [`Trainer::summary`]).
+    pub async fn run_to_end(
         &mut self,
         mut on_progress: impl FnMut(&Progress),
     ) -> Result<super::TrainedSummary, TrainError> {
-        while let Some(progress) = self.step()? {
+        while let Some(progress) = self.step().await? {
             on_progress(&progress);
         }
-        self.summary()
+        self.summary().await
     }
 
     /// The error of a diverged run, if it diverged.
@@ -304,24 +287,14 @@ impl Trainer {
         self.data.rows(self.data.train_len()..self.data.len())
     }
 
-    /// Per-vector scores of the held-out vectors (synchronous reads).
-    fn score_validation(&self) -> Result<Vec<f32>, TrainError> {
-        super::scoring::score_rows(
-            self.detector.as_ref(),
-            self.validation_rows(),
-            self.data.dim(),
-            self.config.score_chunk,
-        )
-    }
-
-    /// Per-vector scores of the held-out vectors (asynchronous reads).
-    async fn score_validation_async(&self) -> Result<Vec<f32>, TrainError> {
+    /// Per-vector scores of the held-out vectors.
+    async fn score_validation(&self) -> Result<Vec<f32>, TrainError> {
         let (rows, dim, chunk) = (
             self.validation_rows(),
             self.data.dim(),
             self.config.score_chunk,
         );
-        super::scoring::score_rows_async(self.detector.as_ref(), rows, dim, chunk).await
+        super::scoring::score_rows(self.detector.as_ref(), rows, dim, chunk).await
     }
 
     /// Records an epoch's validation scores and their mean.

@@ -17,8 +17,8 @@ use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::presets::{Preset, RunOptions};
-use super::run::RunEvent;
 use crate::data::synth::SynthConfig;
+use crate::eval::protocol::JobProgress;
 use crate::metrics::Confusion;
 
 /// Raw bytes: a `Uint8Array` (or `ArrayBuffer`) in JS, a byte array in JSON.
@@ -199,7 +199,7 @@ pub enum Event {
     /// Request `id` failed; `error` says why.
     Failed { id: u64, error: String },
     /// A training step is done (at most ten a second, and the last step of each job).
-    Progress { run: RunEvent, loss_svg: String },
+    Progress { run: JobProgress, loss_svg: String },
     /// A model was trained and scored; the page's model list after it.
     ModelTrained {
         name: String,

@@ -8,7 +8,6 @@
 //!   recordings) with labels from the data layouts and their log-Mel spectrograms;
 //! - [`summary`]: the data summary and the list of unusable files;
 //! - [`presets`]: training presets and the run options of the form;
-//! - [`run`]: one model's train-and-score job, stepped asynchronously;
 //! - [`results`]: scores, tables, ROC and histogram data, DCASE exports;
 //! - [`clip_view`], [`meter`]: a clip's playback and anomaly strip, the live meter;
 //! - `worker` (wasm only): the worker's wasm-bindgen entry, the only wasm-bindgen boundary.
@@ -19,7 +18,6 @@ pub mod messages;
 pub mod meter;
 pub mod presets;
 pub mod results;
-pub mod run;
 pub mod session;
 pub mod summary;
 

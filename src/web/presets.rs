@@ -6,7 +6,7 @@
 //! (spec §1.6, §10.5): 100 epochs, batch 512, each model's default learning rate.
 
 use crate::data::synth::SynthConfig;
-use crate::models::ModelKind;
+use crate::models::{ModelKind, REGISTRY};
 use crate::train::TrainConfig;
 
 /// A named set of defaults for the page's training form.
@@ -30,12 +30,10 @@ impl Preset {
                 name: "quick".into(),
                 epochs: 20,
                 batch_size: 128,
-                learning_rates: vec![
-                    (ModelKind::Ae, Some(1e-2)),
-                    (ModelKind::Ganomaly, Some(2e-4)),
-                    (ModelKind::SkipGanomaly, Some(2e-3)),
-                    (ModelKind::Egbad, Some(1e-3)),
-                ],
+                learning_rates: REGISTRY
+                    .iter()
+                    .map(|k| (k.kind, k.quick_learning_rate))
+                    .collect(),
             }),
             "faithful" => Ok(Preset {
                 name: "faithful".into(),

@@ -8,14 +8,10 @@ use crate::eval::table::{
 use crate::metrics::{AucSummary, Confusion, Roc, auc_summary, confusion_at, roc_curve};
 use crate::models::ModelKind;
 
-/// The short model names the page's tables and plots use (the seed paper's column heads).
+/// The short model names the page's tables and plots use (the seed paper's column heads):
+/// the registry's label.
 pub fn short_label(kind: ModelKind) -> &'static str {
-    match kind {
-        ModelKind::Ae => "AE",
-        ModelKind::Ganomaly => "GANomaly",
-        ModelKind::SkipGanomaly => "Skip-GANomaly",
-        ModelKind::Egbad => "EGBAD",
-    }
+    kind.label()
 }
 
 /// Labelled scores of one model on one machine type, pooled over its IDs.
@@ -80,7 +76,7 @@ impl Results {
     }
 
     /// Stores `scores` of `model` on `machine_type`, replacing that pair's earlier ones.
-    pub fn replace(&mut self, model: &str, machine_type: &str, scores: Vec<ClipScore>) {
+    pub fn replace(&mut self, model: ModelKind, machine_type: &str, scores: Vec<ClipScore>) {
         self.scores
             .retain(|s| !(s.model == model && s.machine_type == machine_type));
         self.scores.extend(scores);
@@ -91,12 +87,12 @@ impl Results {
         self.scores.clear();
     }
 
-    /// Model names in the order they were first evaluated.
-    pub fn models(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
+    /// Models in the order they were first evaluated.
+    pub fn models(&self) -> Vec<ModelKind> {
+        let mut names: Vec<ModelKind> = Vec::new();
         for s in &self.scores {
             if !names.contains(&s.model) {
-                names.push(s.model.clone());
+                names.push(s.model);
             }
         }
         names
@@ -121,7 +117,7 @@ impl Results {
     }
 
     /// Labelled scores of `model` on `machine_type` (unlabelled clips left out).
-    pub fn pooled(&self, model: &str, machine_type: &str) -> PooledScores {
+    pub fn pooled(&self, model: ModelKind, machine_type: &str) -> PooledScores {
         let (labels, scores) = self
             .scores
             .iter()
@@ -143,7 +139,7 @@ impl Results {
             };
             out.push_str(&format!(
                 "{},{},{},{},{label},{}\n",
-                csv_field(&s.model),
+                csv_field(s.model.label()),
                 csv_field(&s.machine_type),
                 csv_field(&s.machine_id),
                 csv_field(&s.rel_path),
@@ -152,15 +148,17 @@ impl Results {
         }
         let table = self.table()?;
         for model in self.models() {
-            for file in dcase_score_files(&self.scores, &model).map_err(|e| e.to_string())? {
+            for file in dcase_score_files(&self.scores, model).map_err(|e| e.to_string())? {
                 out.push_str(&format!(
-                    "\n# file: {model}/{}\n{}",
-                    file.name, file.contents
+                    "\n# file: {}/{}\n{}",
+                    model.label(),
+                    file.name,
+                    file.contents
                 ));
             }
             if let Some(table) = &table {
-                let result = dcase_result_csv(table, &model).map_err(|e| e.to_string())?;
-                out.push_str(&format!("\n# file: {model}/result.csv\n{result}"));
+                let result = dcase_result_csv(table, model).map_err(|e| e.to_string())?;
+                out.push_str(&format!("\n# file: {}/result.csv\n{result}", model.label()));
             }
         }
         Ok(out)

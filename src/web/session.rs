@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::audio::{self, Clip, DecodeOptions};
 use crate::data::synth::{self, SynthConfig};
 use crate::data::{ClipEntry, Dataset, DatasetOptions, Label, Rejected, Split};
-use crate::eval::pipeline::FeatureClip;
+use crate::eval::protocol::FeatureClip;
 use crate::features::stack::stack_frame_major;
 use crate::features::{FeatureConfig, FeatureExtractor, Vectors};
 

@@ -3,6 +3,7 @@
 use super::{attr, tags, texts};
 use sonogan::data::Label;
 use sonogan::eval::table::{ClipScore, EvalTable};
+use sonogan::models::ModelKind;
 use sonogan::report::{id_table_html, results_page_html, results_table_html};
 
 fn clip(
@@ -19,7 +20,7 @@ fn clip(
         Label::Normal
     };
     ClipScore {
-        model: model.to_string(),
+        model: ModelKind::find(model).expect("a detector label"),
         machine_type: machine_type.to_string(),
         machine_id: id.to_string(),
         rel_path: format!("{machine_type}/test/{id}_{n}.wav"),
@@ -33,7 +34,7 @@ fn clip(
 /// (skipped, so GAN has no pump mean).
 fn scores() -> Vec<ClipScore> {
     let mut out = Vec::new();
-    for model in ["AE", "GAN"] {
+    for model in ["AE", "GANomaly"] {
         for (n, (anomaly, score)) in [
             (false, 1.0),
             (false, 2.0),
@@ -46,7 +47,7 @@ fn scores() -> Vec<ClipScore> {
         {
             out.push(clip(model, "fan", "id_00", n, anomaly, score));
         }
-        let flip = if model == "GAN" { -1.0 } else { 1.0 };
+        let flip = if model == "GANomaly" { -1.0 } else { 1.0 };
         for (n, (anomaly, score)) in [(false, 1.0), (true, 2.0)].into_iter().enumerate() {
             out.push(clip(model, "fan", "id_02", n, anomaly, flip * score));
         }
@@ -73,11 +74,11 @@ fn results_table_has_one_row_per_type_and_model() {
         .collect();
     let expected = [
         ("fan", "AE"),
-        ("fan", "GAN"),
+        ("fan", "GANomaly"),
         ("pump", "AE"),
-        ("pump", "GAN"),
+        ("pump", "GANomaly"),
         ("mean", "AE"),
-        ("mean", "GAN"),
+        ("mean", "GANomaly"),
     ];
     let expected: Vec<(String, String)> = expected
         .iter()
@@ -103,7 +104,7 @@ fn results_table_has_one_row_per_type_and_model() {
         );
         assert!((value - want).abs() <= 0.0005, "{cell} vs {want}");
     }
-    let ae = table.model("AE").unwrap();
+    let ae = table.model(ModelKind::Ae).unwrap();
     let table_paucs = [
         ae.types[0].mean.unwrap().pauc,
         ae.types[1].mean.unwrap().pauc,
@@ -114,7 +115,7 @@ fn results_table_has_one_row_per_type_and_model() {
     }
     // GAN pump: "—" with the skipped ID's reason as title.
     let gan_pump = &html[html
-        .find(r#"<tr data-type="pump" data-model="GAN">"#)
+        .find(r#"<tr data-type="pump" data-model="GANomaly">"#)
         .unwrap()..];
     let cell = tags(gan_pump, r#"<td class="auc""#)[0];
     assert!(
@@ -150,7 +151,7 @@ fn id_table_has_one_row_per_type_and_id() {
     assert_eq!(rows[2], ("pump".to_string(), "id_00".to_string()));
     let ae = texts(&html, r#"<td class="auc" data-model="AE">"#);
     assert_eq!(ae, ["0.833", "1.000", "1.000"]);
-    let gan = texts(&html, r#"<td class="auc" data-model="GAN""#);
+    let gan = texts(&html, r#"<td class="auc" data-model="GANomaly""#);
     assert_eq!(gan[1], ">0.000");
     assert!(gan[2].ends_with(">—") && gan[2].contains("only one class present"));
 }
@@ -161,7 +162,7 @@ fn table_names_are_escaped() {
     let scores: Vec<ClipScore> = scores()
         .into_iter()
         .map(|mut c| {
-            c.model = c.model.replace("AE", evil);
+            c.machine_id = c.machine_id.replace("id_00", evil);
             c.machine_type = c.machine_type.replace("fan", "f&n's");
             c
         })
@@ -169,7 +170,7 @@ fn table_names_are_escaped() {
     let table = EvalTable::build(&scores, 0.1).unwrap();
     let page = results_page_html(&table);
     assert!(!page.contains("<img"));
-    assert!(page.contains(r#"data-model="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;""#));
+    assert!(page.contains(r#"data-id="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;""#));
     assert!(page.contains(r#"data-type="f&amp;n&#39;s""#));
     assert!(page.starts_with("<!DOCTYPE html>"));
     for forbidden in ["<script", "style=", "<style", "<link"] {

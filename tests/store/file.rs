@@ -34,19 +34,19 @@ fn container_lays_out_magic_version_lengths_and_checksum() {
 #[test]
 fn round_trip_gives_identical_scores_and_manifest() {
     let (detector, manifest) = trained_model();
-    let bytes = store::save(detector.as_ref(), &manifest).expect("save");
+    let bytes = block_on(store::save(detector.as_ref(), &manifest)).expect("save");
     let (loaded, loaded_manifest) = store::load(&bytes, &Device::flex()).expect("load");
     assert_eq!(loaded_manifest, manifest);
     assert_eq!(loaded.kind(), detector.kind());
     let probe = clips(1, 40, 99).remove(0);
-    let before = score_vectors(detector.as_ref(), &probe, 7).expect("scores");
-    let after = score_vectors(loaded.as_ref(), &probe, 7).expect("scores");
+    let before = block_on(score_vectors(detector.as_ref(), &probe, 7)).expect("scores");
+    let after = block_on(score_vectors(loaded.as_ref(), &probe, 7)).expect("scores");
     assert_eq!(
         before, after,
         "scores must be bit-identical after a round trip"
     );
     assert_eq!(
-        store::save(loaded.as_ref(), &loaded_manifest).expect("save again"),
+        block_on(store::save(loaded.as_ref(), &loaded_manifest)).expect("save again"),
         bytes
     );
 }
@@ -80,22 +80,13 @@ fn threshold_comes_from_the_normal_training_clip_scores_only() {
     normal[10].data.truncate(16 * 6);
     let scores: Vec<f64> = normal
         .iter()
-        .map(|clip| clip_score(detector.as_ref(), clip, 5).expect("clip score"))
+        .map(|clip| block_on(clip_score(detector.as_ref(), clip, 5)).expect("clip score"))
         .collect();
     let expected = DecisionThreshold::from_normal_scores(&scores).expect("threshold");
     assert_close(manifest.threshold.value, expected.value, 1e-6, "threshold");
     let stats = NormalScoreStats::from_scores(&scores, ScoreSource::Train).expect("stats");
     assert_close(manifest.normal_scores.mean, stats.mean, 1e-6, "mean");
     assert_close(manifest.normal_scores.max, stats.max, 1e-6, "max");
-}
-
-#[test]
-fn asynchronous_save_writes_the_same_bytes() {
-    let (detector, manifest) = trained_model();
-    let sync = store::save(detector.as_ref(), &manifest).expect("save");
-    let future = store::save_async(detector.as_ref(), &manifest);
-    let bytes = block_on(future).expect("save_async");
-    assert_eq!(bytes, sync);
 }
 
 #[test]
@@ -197,7 +188,7 @@ fn saving_refuses_a_manifest_of_another_kind() {
     let (detector, mut manifest) = trained_model();
     manifest.model = ModelConfig::default_for(sonogan::models::ModelKind::Egbad);
     assert!(matches!(
-        store::save(detector.as_ref(), &manifest),
+        block_on(store::save(detector.as_ref(), &manifest)),
         Err(StoreError::KindMismatch { .. })
     ));
 }

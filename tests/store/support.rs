@@ -54,7 +54,7 @@ pub fn trained_model() -> (Box<dyn Detector>, Manifest) {
     };
     let detector = new_detector(&tiny_ae(), &Device::flex(), 5).expect("detector");
     let mut trainer = Trainer::new(detector, clips(12, 20, 1), config).expect("trainer");
-    let summary = trainer.run_to_end(|_| {}).expect("training");
+    let summary = block_on(trainer.run_to_end(|_| {})).expect("training");
     let detector = trainer.into_detector().expect("finished run");
     let description = DataDescription {
         machine_types: vec!["fan".into()],
@@ -72,7 +72,7 @@ pub fn trained_model() -> (Box<dyn Detector>, Manifest) {
 
 pub fn model_bytes() -> Vec<u8> {
     let (detector, manifest) = trained_model();
-    store::save(detector.as_ref(), &manifest).expect("save")
+    block_on(store::save(detector.as_ref(), &manifest)).expect("save")
 }
 
 pub fn load_error(bytes: &[u8]) -> StoreError {
@@ -88,14 +88,4 @@ pub fn sections(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
     (s.manifest.to_vec(), s.weights.to_vec())
 }
 
-/// Polls a future to completion on this thread (flex reads complete without real waiting).
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let std::task::Poll::Ready(value) = future.as_mut().poll(&mut context) {
-            return value;
-        }
-        std::thread::yield_now();
-    }
-}
+pub use sonogan::runtime::block_on;

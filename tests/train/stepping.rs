@@ -60,7 +60,7 @@ fn learning_rate_override_must_reach_the_detector() {
     assert!(matches!(error, TrainError::InvalidConfig(_)), "{error}");
     let mut model = tiny_ae();
     train.apply_to(&mut model);
-    assert_eq!(model.learning_rate(), 5e-4);
+    assert_eq!(model.learning_rate(), Some(5e-4));
     let detector = new_detector(&model, &Device::flex(), 1).expect("detector");
     assert!(Trainer::new(detector, clips(&[20], 0), train).is_ok());
 }
@@ -76,11 +76,11 @@ fn steps_cover_the_training_head_once_per_epoch_in_fresh_orders() {
         Trainer::new(detector, clips(&[20, 20, 20], 0), config(3, 16)).expect("trainer");
     assert_eq!((trainer.steps_per_epoch(), trainer.total_steps()), (4, 12));
     let mut count = 0;
-    while trainer.step().expect("step").is_some() {
+    while block_on(trainer.step()).expect("step").is_some() {
         count += 1;
     }
     assert_eq!(count, 12);
-    assert!(trainer.step().expect("after the end").is_none());
+    assert!(block_on(trainer.step()).expect("after the end").is_none());
     let seen = seen.lock().unwrap();
     let sizes: Vec<usize> = seen.batches[..4].iter().map(|b| b[0].len()).collect();
     assert_eq!(sizes, vec![16, 16, 16, 6]);
@@ -113,7 +113,7 @@ fn progress_reports_steps_losses_and_validation() {
     // 50 vectors → 45 trained on → batches 8,8,8,8,8,5: 6 steps per epoch.
     let mut trainer = Trainer::new(detector, clips(&[25, 25], 0), train).expect("trainer");
     let mut reports = Vec::new();
-    while let Some(progress) = trainer.step().expect("step") {
+    while let Some(progress) = block_on(trainer.step()).expect("step") {
         reports.push(progress);
     }
     assert_eq!(reports.len(), 12);
@@ -156,15 +156,18 @@ fn progress_reports_steps_losses_and_validation() {
 fn cancellation_stops_the_run_and_yields_no_model() {
     let mut trainer = Trainer::new(ae(1), clips(&[40], 0), config(5, 8)).expect("trainer");
     let token = trainer.cancel_token();
-    trainer.step().expect("first step");
+    block_on(trainer.step()).expect("first step");
     token.cancel();
     assert!(matches!(
-        trainer.step(),
+        block_on(trainer.step()),
         Err(TrainError::Cancelled { epoch: 1, steps: 1 })
     ));
-    assert!(matches!(trainer.step(), Err(TrainError::Cancelled { .. })));
     assert!(matches!(
-        trainer.summary(),
+        block_on(trainer.step()),
+        Err(TrainError::Cancelled { .. })
+    ));
+    assert!(matches!(
+        block_on(trainer.summary()),
         Err(TrainError::Cancelled { .. })
     ));
     assert!(trainer.into_detector().is_err());
@@ -174,9 +177,9 @@ fn cancellation_stops_the_run_and_yields_no_model() {
 fn a_non_finite_loss_stops_the_run_as_diverged() {
     let (detector, _) = spy(1, Some(3));
     let mut trainer = Trainer::new(detector, clips(&[40], 0), config(5, 8)).expect("trainer");
-    trainer.step().expect("step 1");
-    trainer.step().expect("step 2");
-    let error = trainer.step().expect_err("step 3 diverges");
+    block_on(trainer.step()).expect("step 1");
+    block_on(trainer.step()).expect("step 2");
+    let error = block_on(trainer.step()).expect_err("step 3 diverges");
     assert!(
         matches!(&error, TrainError::Diverged { model: ModelKind::Ae, network, step: 3, value } if network == "mse" && value.is_nan()),
         "{error}"
@@ -186,7 +189,7 @@ fn a_non_finite_loss_stops_the_run_as_diverged() {
         "{error}"
     );
     assert!(
-        matches!(trainer.step(), Err(TrainError::Diverged { .. })),
+        matches!(block_on(trainer.step()), Err(TrainError::Diverged { .. })),
         "no further steps"
     );
     assert!(
@@ -198,9 +201,9 @@ fn a_non_finite_loss_stops_the_run_as_diverged() {
 #[test]
 fn unfinished_runs_yield_no_model() {
     let mut trainer = Trainer::new(ae(1), clips(&[40], 0), config(2, 8)).expect("trainer");
-    trainer.step().expect("step");
+    block_on(trainer.step()).expect("step");
     assert!(matches!(
-        trainer.summary(),
+        block_on(trainer.summary()),
         Err(TrainError::Unfinished {
             epochs_done: 0,
             epochs: 2
@@ -208,11 +211,11 @@ fn unfinished_runs_yield_no_model() {
     ));
     let mut done = Trainer::new(ae(1), clips(&[20], 0), config(1, 8)).expect("trainer");
     let token = done.cancel_token();
-    done.run_to_end(|_| {}).expect("training");
+    block_on(done.run_to_end(|_| {})).expect("training");
     token.cancel();
-    assert!(done.step().expect("finished").is_none());
+    assert!(block_on(done.step()).expect("finished").is_none());
     assert!(
-        done.summary().is_ok(),
+        block_on(done.summary()).is_ok(),
         "a cancel after the last step changes nothing"
     );
 }
@@ -222,7 +225,7 @@ type RunRecord = (Vec<Vec<(String, f32)>>, Vec<f64>, Vec<f32>);
 
 /// Trains a tiny AE to the end; returns the per-step loss reports, the validation losses and the
 /// final parameters.
-fn run(seed: u64, asynchronous: bool) -> RunRecord {
+fn run(seed: u64) -> RunRecord {
     let train = TrainConfig {
         seed,
         ..config(2, 16)
@@ -230,12 +233,7 @@ fn run(seed: u64, asynchronous: bool) -> RunRecord {
     let mut trainer = Trainer::new(ae(seed), clips(&[30, 30], 4), train).expect("trainer");
     let mut losses = Vec::new();
     loop {
-        let progress = if asynchronous {
-            block_on(trainer.step_async())
-        } else {
-            trainer.step()
-        };
-        match progress.expect("step") {
+        match block_on(trainer.step()).expect("step") {
             Some(p) => losses.push(p.losses),
             None => break,
         }
@@ -249,10 +247,9 @@ fn run(seed: u64, asynchronous: bool) -> RunRecord {
 }
 
 #[test]
-fn the_same_seed_gives_identical_runs_and_async_equals_sync() {
-    let first = run(21, false);
-    assert_eq!(run(21, false), first, "same seed, same run");
-    assert_eq!(run(21, true), first, "asynchronous reads change nothing");
-    let other = run(22, false);
+fn the_same_seed_gives_identical_runs() {
+    let first = run(21);
+    assert_eq!(run(21), first, "same seed, same run");
+    let other = run(22);
     assert_ne!(other.2, first.2, "another seed trains another model");
 }

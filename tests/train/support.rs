@@ -156,14 +156,4 @@ impl Detector for Spy {
     }
 }
 
-/// Polls a future to completion on this thread.
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let std::task::Poll::Ready(value) = future.as_mut().poll(&mut context) {
-            return value;
-        }
-        std::thread::yield_now();
-    }
-}
+pub use sonogan::runtime::block_on;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{ClipScore, EvalTable, TableError};
+use crate::models::ModelKind;
 
 /// Name of the DCASE summary file.
 pub const RESULT_FILE_NAME: &str = "result.csv";
@@ -20,7 +21,10 @@ pub struct DcaseFile {
 /// The anomaly-score files of `model`: one `anomaly_score_<type>_<id>.csv` per (type, ID),
 /// sorted by type then ID, each with one `<file basename>,<score>` line per clip in path order.
 /// Unlabelled clips are included (that is what the DCASE eval set submits).
-pub fn dcase_score_files(scores: &[ClipScore], model: &str) -> Result<Vec<DcaseFile>, TableError> {
+pub fn dcase_score_files(
+    scores: &[ClipScore],
+    model: ModelKind,
+) -> Result<Vec<DcaseFile>, TableError> {
     let mut groups: BTreeMap<(&str, &str), Vec<&ClipScore>> = BTreeMap::new();
     for clip in scores.iter().filter(|c| c.model == model) {
         groups
@@ -29,7 +33,7 @@ pub fn dcase_score_files(scores: &[ClipScore], model: &str) -> Result<Vec<DcaseF
             .push(clip);
     }
     if groups.is_empty() {
-        return Err(TableError::UnknownModel(model.to_string()));
+        return Err(TableError::UnknownModel(model));
     }
     let files = groups
         .into_iter()
@@ -51,10 +55,8 @@ pub fn dcase_score_files(scores: &[ClipScore], model: &str) -> Result<Vec<DcaseF
 /// the header `id,AUC,pAUC`, one row per scored ID (the ID without its `id_` prefix), the
 /// `Average` row (mean over IDs) and an empty line. Skipped IDs have no row (and a type without
 /// any scored ID no `Average` row), see the module docs.
-pub fn dcase_result_csv(table: &EvalTable, model: &str) -> Result<String, TableError> {
-    let model_table = table
-        .model(model)
-        .ok_or_else(|| TableError::UnknownModel(model.to_string()))?;
+pub fn dcase_result_csv(table: &EvalTable, model: ModelKind) -> Result<String, TableError> {
+    let model_table = table.model(model).ok_or(TableError::UnknownModel(model))?;
     let mut out = String::new();
     for t in &model_table.types {
         out.push_str(&format!("{}\nid,AUC,pAUC\n", t.machine_type));
@@ -81,7 +83,7 @@ pub fn write_dcase_files(
     dir: &std::path::Path,
     scores: &[ClipScore],
     table: &EvalTable,
-    model: &str,
+    model: ModelKind,
 ) -> Result<Vec<std::path::PathBuf>, TableError> {
     let write_error = |path: &std::path::Path, e: std::io::Error| TableError::Write {
         path: path.display().to_string(),

@@ -33,7 +33,7 @@ pub fn format_table2(table: &EvalTable) -> String {
     let groups: Vec<usize> = table
         .models
         .iter()
-        .map(|m| m.model.chars().count().max(MIN_GROUP_WIDTH))
+        .map(|m| m.model.label().chars().count().max(MIN_GROUP_WIDTH))
         .collect();
 
     let mut out = String::new();
@@ -46,7 +46,7 @@ pub fn format_table2(table: &EvalTable) -> String {
         .models
         .iter()
         .zip(&groups)
-        .map(|(m, &w)| format!("{:^w$}", m.model));
+        .map(|(m, &w)| format!("{:^w$}", m.model.label()));
     push_row(&mut out, &format!("{:<label_width$}", TYPE_HEADER), names);
     let headers = groups.iter().map(|&w| pair_cells(w, "AUC", "pAUC"));
     push_row(&mut out, &" ".repeat(label_width), headers);
@@ -128,7 +128,10 @@ fn push_skipped_notes(out: &mut String, table: &EvalTable) {
                 let _ = writeln!(
                     out,
                     "skipped (not in the means): {} {} {}: {}",
-                    model.model, t.machine_type, s.machine_id, s.reason
+                    model.model.label(),
+                    t.machine_type,
+                    s.machine_id,
+                    s.reason
                 );
             }
         }

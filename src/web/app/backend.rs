@@ -161,11 +161,11 @@ async fn step_ms<H: WorkerHost>(device: &Device, host: &H) -> Result<f64, String
     let detector = new_detector(&config, device, 0).map_err(|e| e.to_string())?;
     let mut trainer =
         Trainer::new(detector, vec![Vectors { dim, data }], train).map_err(|e| e.to_string())?;
-    trainer.step_async().await.map_err(|e| e.to_string())?;
+    trainer.step().await.map_err(|e| e.to_string())?;
     host.yield_now().await;
     let started = Instant::now();
     for _ in 0..PROBE_STEPS {
-        trainer.step_async().await.map_err(|e| e.to_string())?;
+        trainer.step().await.map_err(|e| e.to_string())?;
     }
     Ok(started.elapsed().as_secs_f64() * 1000.0 / PROBE_STEPS as f64)
 }

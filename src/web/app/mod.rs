@@ -23,7 +23,7 @@ pub use backend::AdapterInfo;
 use super::messages::{Call, DetectorInfo, Event, ReadyInfo, Reply, Request};
 use super::meter::Meter;
 use super::presets::{Preset, RunOptions, demo_data};
-use super::results::{Results, short_label};
+use super::results::Results;
 use super::session::Session;
 use crate::data::synth;
 use crate::models::{Detector, ModelKind};
@@ -45,13 +45,13 @@ pub trait WorkerHost {
 }
 
 /// The detectors the page offers: kind name and label, in table order. The one place that lists
-/// them (to become `crate::models::registry`).
+/// them (from `crate::models::registry`).
 pub fn detectors() -> Vec<DetectorInfo> {
     ModelKind::ALL
         .iter()
         .map(|&kind| DetectorInfo {
             name: kind.name().to_string(),
-            label: short_label(kind).to_string(),
+            label: kind.label().to_string(),
         })
         .collect()
 }

@@ -5,10 +5,9 @@ use super::{PageApp, PageModel};
 use crate::features::stack::stack_frame_major;
 use crate::report::{CurveSeries, curves_svg, score_strip_rgba};
 use crate::store;
-use crate::train::{DEFAULT_SCORE_CHUNK, mean_score, score_vectors_async};
+use crate::train::{DEFAULT_SCORE_CHUNK, mean_score, score_vectors};
 use crate::web::clip_view::{loud_spans, per_frame_scores};
 use crate::web::messages::{Bytes, Explanation, MeterReading, ModelSummary, Reply};
-use crate::web::results::short_label;
 
 /// Demo model files bundled under `models/` (see README, "Demo models").
 pub const DEMO_MODELS: [&str; 4] = [
@@ -26,7 +25,7 @@ pub(super) fn summaries(app: &PageApp) -> Vec<ModelSummary> {
         .iter()
         .map(|m| ModelSummary {
             name: m.name.clone(),
-            kind: short_label(m.manifest.kind()).to_string(),
+            kind: m.manifest.kind().label().to_string(),
             origin: m.origin.clone(),
             machine_types: m.manifest.data.machine_types.clone(),
             threshold: m.manifest.threshold.value,
@@ -44,7 +43,7 @@ pub(super) fn insert(app: &PageApp, model: PageModel) {
 /// The model file of `name` (same format as `sonogan train --out`), read asynchronously.
 pub(super) async fn model_bytes(app: &PageApp, name: &str) -> Result<Reply, String> {
     let model = take(app, name)?;
-    let bytes = store::save_async(model.1.detector.as_ref(), &model.1.manifest).await;
+    let bytes = store::save(model.1.detector.as_ref(), &model.1.manifest).await;
     put_back(app, model);
     let bytes = bytes.map_err(|e| format!("{name}: {e}"))?;
     Ok(Reply::ModelFile {
@@ -117,8 +116,7 @@ pub(super) async fn explain(app: &PageApp, path: &str, name: &str) -> Result<Rep
         (vectors, clip.frames(config.n_mels), config.frames, hop_s)
     };
     let model = take(app, name)?;
-    let scores =
-        score_vectors_async(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
+    let scores = score_vectors(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
     let threshold = model.1.manifest.threshold.value;
     put_back(app, model);
     let scores = scores.map_err(|e| format!("{path}: {e}"))?;
@@ -150,8 +148,7 @@ pub(super) async fn meter_push(
         .session
         .vectors("microphone", &window)?;
     let model = take(app, name)?;
-    let scores =
-        score_vectors_async(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
+    let scores = score_vectors(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
     let threshold = model.1.manifest.threshold.value;
     put_back(app, model);
     let scores = scores.map_err(|e| format!("microphone: {e}"))?;
@@ -207,7 +204,7 @@ fn describe(model: &PageModel) -> String {
     format!(
         "{} ({}), trained on {} [{}], {} clips / {} vectors, {} epochs, batch {}, seed {}; \
          default threshold {:.4} ({} normal clip scores, mean {:.4}); {}",
-        short_label(m.kind()),
+        m.kind().label(),
         model.name,
         m.data.machine_types.join(", "),
         m.data.machine_ids.join(", "),

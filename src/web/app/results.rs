@@ -3,6 +3,7 @@
 
 use super::PageApp;
 use crate::eval::table::DCASE_MAX_FPR;
+use crate::models::ModelKind;
 use crate::report::{
     OperatingPoint, RocSeries, histogram_svg, id_table_html, results_table_html, roc_svg,
 };
@@ -19,7 +20,12 @@ pub(super) fn view(app: &PageApp) -> Result<Reply, String> {
     Ok(Reply::Results(ResultsView {
         results_html: table.as_ref().map(results_table_html).unwrap_or_default(),
         id_results_html: table.as_ref().map(id_table_html).unwrap_or_default(),
-        models: state.results.models(),
+        models: state
+            .results
+            .models()
+            .into_iter()
+            .map(|kind| kind.label().to_string())
+            .collect(),
         machine_types: state.results.machine_types(),
     }))
 }
@@ -45,7 +51,8 @@ pub(super) fn histogram(
             confusion: None,
         }));
     };
-    let pooled = state.results.pooled(&model, &machine_type);
+    let kind = ModelKind::find(&model).ok_or_else(|| format!("no detector named {model}"))?;
+    let pooled = state.results.pooled(kind, &machine_type);
     if pooled.scores.is_empty() {
         return Err(format!("no labelled scores of {model} on {machine_type}"));
     }
@@ -64,7 +71,7 @@ pub(super) fn histogram(
         HISTOGRAM_BINS,
     );
     Ok(Reply::Histogram(HistogramView {
-        roc_svg: roc_plot(&state.results, &machine_type, Some((&model, threshold))),
+        roc_svg: roc_plot(&state.results, &machine_type, Some((kind, threshold))),
         svg: Some(svg),
         threshold: Some(threshold),
         default_threshold,
@@ -87,16 +94,17 @@ fn score_range(pooled: &PooledScores) -> (f64, f64) {
 
 /// ROC curves of every model on `machine_type` (test clips pooled over IDs), FPR ≤ 0.1 shaded;
 /// with `marker` (model, threshold), that model's operating point is marked.
-fn roc_plot(results: &Results, machine_type: &str, marker: Option<(&str, f64)>) -> String {
+fn roc_plot(results: &Results, machine_type: &str, marker: Option<(ModelKind, f64)>) -> String {
     let mut series = Vec::new();
     let mut point = None;
-    for model in results.models() {
-        let pooled = results.pooled(&model, machine_type);
+    for kind in results.models() {
+        let pooled = results.pooled(kind, machine_type);
+        let model = kind.label().to_string();
         let Ok((roc, summary)) = pooled.roc() else {
             continue;
         };
         if let Some((m, t)) = marker
-            && m == model
+            && m == kind
             && let Ok(c) = pooled.confusion(t)
         {
             point = Some(OperatingPoint {

@@ -8,12 +8,13 @@ use web_time::Instant;
 
 use super::{BusyGuard, PageApp, PageModel, WorkerHost, models};
 use crate::data::{Split, subset};
-use crate::eval::pipeline::FeatureClip;
+use crate::eval::protocol::{
+    FeatureClip, Host, JobProgress, JobSlot, TrainJob, TrainedJob, model_config, train_and_score,
+};
 use crate::report::{CurveSeries, curves_svg};
 use crate::train::CancelToken;
 use crate::web::messages::{Event, Reply};
 use crate::web::presets::RunOptions;
-use crate::web::run::{JobSlot, RunEvent, RunHost, TrainedJob, train_and_score};
 
 /// Least time between two progress events, in seconds.
 const PROGRESS_INTERVAL_S: f64 = 0.1;
@@ -70,21 +71,21 @@ async fn run<H: WorkerHost>(
             let mut progress = ProgressSink {
                 app,
                 host,
+                cancel: cancel.clone(),
                 last_post: None,
             };
-            let job = train_and_score(
-                &mut progress,
-                &device,
-                kind,
-                options.train_config(kind)?,
-                &data.machine_type,
-                &data.train,
-                &data.test,
-                JobSlot { index, count },
-                cancel,
-            )
-            .await?;
-            let name = keep(app, job);
+            let train = options.train_config(kind)?;
+            let job = TrainJob {
+                model: model_config(kind, &train),
+                train,
+                machine_type: &data.machine_type,
+                clips: &data.train,
+                slot: JobSlot { index, count },
+            };
+            let trained = train_and_score(&mut progress, &device, &job, &data.test)
+                .await
+                .map_err(|e| e.to_string())?;
+            let name = keep(app, trained);
             host.post(Event::ModelTrained {
                 name,
                 models: models::summaries(app),
@@ -98,18 +99,19 @@ async fn run<H: WorkerHost>(
 
 /// Stores a trained job's scores and model; returns the model's name (`<type>-<label>`).
 fn keep(app: &PageApp, job: TrainedJob) -> String {
-    let name = format!("{}-{}", job.machine_type, job.model);
+    let kind = job.kind();
+    let name = format!("{}-{}", job.machine_type, kind.label());
     app.state
         .borrow_mut()
         .results
-        .replace(&job.model, &job.machine_type, job.scores);
+        .replace(kind, &job.machine_type, job.scores);
     models::insert(
         app,
         PageModel {
             name: name.clone(),
             origin: "trained here".into(),
-            detector: job.detector,
-            manifest: job.manifest,
+            detector: job.model.detector,
+            manifest: job.model.manifest,
         },
     );
     name
@@ -157,12 +159,13 @@ fn type_data(app: &PageApp, options: &RunOptions) -> Vec<TypeData> {
 struct ProgressSink<'a, H> {
     app: &'a PageApp,
     host: &'a H,
+    cancel: CancelToken,
     last_post: Option<Instant>,
 }
 
 impl<H: WorkerHost> ProgressSink<'_, H> {
     /// Appends the losses read at this step to the curves.
-    fn record_losses(&self, event: &RunEvent) {
+    fn record_losses(&self, event: &JobProgress) {
         let p = &event.progress;
         if p.losses_step != p.step {
             return;
@@ -181,8 +184,12 @@ impl<H: WorkerHost> ProgressSink<'_, H> {
     }
 }
 
-impl<H: WorkerHost> RunHost for ProgressSink<'_, H> {
-    fn progress(&mut self, event: &RunEvent) {
+impl<H: WorkerHost> Host for ProgressSink<'_, H> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    fn progress(&mut self, event: &JobProgress) {
         self.record_losses(event);
         let due = self
             .last_post
