@@ -16,7 +16,7 @@
 //! first ([`webgpu::webgpu`]), and flex may or may not have been used before it. The check that
 //! flex works as the very first device of a fresh instance needs an instance of its own: it lives in
 //! `tests/web_flex_first.rs`, a separate test target (so a separate browser session), which runs on
-//! the main thread like the page.
+//! the main thread (the page itself runs the core in a Web Worker, as these tests do).
 //!
 //! SwiftShader runs WebGPU ~28× slower than flex, so the WebGPU tests train the autoencoder only,
 //! on batches of 32 vectors, for a few steps.

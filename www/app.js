@@ -1,14 +1,25 @@
-// sonogan page glue: events, file and microphone access, and putting what the Rust core
-// (src/web) returns into the DOM. No logic beyond that lives here.
-import init, { App } from './sonogan.js';
+// sonogan page glue on the main thread: events, files, decodeAudioData, the microphone and putting
+// what the worker (worker.js → src/web/app) sends into the DOM. All heavy work is in the worker;
+// the user's inputs are kept here (inputs.js) so a failed worker is replaced without losing them.
+import { WorkerClient, WorkerStopped } from './client.js';
+import { InputLog, filesFromDrop, filesFromInput, requestFor, sampleBytes } from './inputs.js';
+import { startCapture, stopCapture } from './microphone.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
-let app = null;
-let clipFiles = new Map(); // clip path -> File, for clips whose samples the core dropped
+const inputs = new InputLog();
+let ready = null; // the worker's `ready` event: detectors, built-in types, demo data, formats
+let clipFiles = new Map(); // clip path -> File, for clips whose samples the worker dropped
+let models = [];
+let hasResults = false;
+let jobs = 0; // long requests in flight
+let training = false;
+
+const client = new WorkerClient({ onEvent, onRestart, onGiveUp: (reason) => say(`error: the worker stopped again (${reason}); reload the page to continue`) });
 
 function say(text) { status.textContent = text; }
 function fail(error) {
+  if (error instanceof WorkerStopped) return; // the restart message says what happened
   const text = String(error && error.message ? error.message : error);
   say(text.startsWith('error:') ? text : `error: ${text}`);
   refreshButtons();
@@ -25,27 +36,39 @@ function download(name, data, type) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 function refreshButtons() {
-  const busy = app && app.busy();
-  for (const id of ['demo-run', 'train-start', 'synth-load', 'data-clear']) $(id).disabled = !app || !!busy;
-  $('train-cancel').disabled = !busy;
-  const models = app ? app.models() : [];
+  for (const id of ['demo-run', 'train-start', 'synth-load', 'data-clear']) $(id).disabled = !ready || jobs > 0;
+  $('train-cancel').disabled = !training;
   $('model-download').disabled = models.length === 0;
-  const hasResults = app && app.result_models().length > 0;
   $('export-csv').disabled = !hasResults;
   $('export-json').disabled = !hasResults;
 }
+/** Sends a request; `long` ones disable the job buttons until they end. */
+async function ask(request, { transfer = [], long = false } = {}) {
+  if (long) { jobs++; refreshButtons(); }
+  try {
+    return await client.call(request, transfer);
+  } finally {
+    if (long) { jobs--; refreshButtons(); }
+  }
+}
+/** Logs `input` and sends it (the log replays it into a replacement worker). */
+async function submit(input, long = true) {
+  inputs.add(input);
+  const { request, transfer } = await requestFor(input, ready.browser_formats);
+  return ask(request, { transfer, long });
+}
 
 // ---- data ----
-function refreshData() {
-  $('data-summary').innerHTML = app.summary_html();
-  $('rejected-list').innerHTML = app.rejected_html();
+function showData(view) {
+  $('data-summary').innerHTML = view.summary_html;
+  $('rejected-list').innerHTML = view.rejected_html;
   const hadClip = $('clip-select').value;
-  setOptions($('clip-select'), app.clip_paths());
+  setOptions($('clip-select'), view.clip_paths);
   refreshButtons();
   if (!hadClip && $('clip-select').value) showClip().catch(fail);
 }
-async function loadBuiltin() {
-  const config = {
+function builtinConfig() {
+  return {
     types: [$('synth-type').value],
     ids: $('synth-ids').value.split(/[\s,]+/).filter(Boolean),
     train_per_id: Number($('synth-train').value),
@@ -54,78 +77,33 @@ async function loadBuiltin() {
     secs: Number($('synth-secs').value),
     seed: Number($('seed').value) || 0,
   };
-  say('making the built-in sounds…');
-  const report = await app.load_builtin(config);
-  refreshData();
-  say(`ready: ${report.added} built-in clips loaded`);
 }
-async function fileItem(file, path) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (!app.needs_browser_decoding(file.name, bytes.subarray(0, 4))) return { path, bytes };
-  try {
-    const ctx = new OfflineAudioContext(1, 1, 16000);
-    const buffer = await ctx.decodeAudioData(bytes.slice().buffer);
-    const channels = [];
-    for (let c = 0; c < buffer.numberOfChannels; c++) channels.push(buffer.getChannelData(c));
-    return { path, channels, rate: buffer.sampleRate };
-  } catch (e) {
-    return { path, error: `this browser cannot decode it (${e.message || e})` };
-  }
+async function loadBuiltin(config = builtinConfig()) {
+  say('making the built-in sounds…');
+  const view = await submit({ kind: 'builtin', config });
+  showData(view);
+  say(`ready: ${view.added} built-in clips loaded`);
 }
 async function addFiles(entries) {
   if (entries.length === 0) return;
   say(`reading ${entries.length} file(s)…`);
-  const items = [];
-  for (const { file, path } of entries) {
-    items.push(await fileItem(file, path));
-    clipFiles.set(path, file);
-  }
-  const report = await app.add_files(items, $('default-type').value);
-  refreshData();
-  say(`ready: ${report.added} clip(s) added, ${report.rejected} file(s) not used`);
-}
-function fromInput(input) {
-  return [...input.files].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
-}
-async function walkEntry(entry, out) {
-  if (entry.isFile) {
-    const file = await new Promise((ok, err) => entry.file(ok, err));
-    out.push({ file, path: entry.fullPath.replace(/^\//, '') });
-  } else if (entry.isDirectory) {
-    const reader = entry.createReader();
-    for (;;) {
-      const batch = await new Promise((ok, err) => reader.readEntries(ok, err));
-      if (batch.length === 0) break;
-      for (const child of batch) await walkEntry(child, out);
-    }
-  }
+  for (const { file, path } of entries) clipFiles.set(path, file);
+  const view = await submit({ kind: 'files', entries, defaultType: $('default-type').value });
+  showData(view);
+  say(`ready: ${view.added} clip(s) added, ${view.rejected} file(s) not used`);
 }
 async function onDrop(event) {
   event.preventDefault();
-  const out = [];
-  const roots = [...event.dataTransfer.items].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
-  if (roots.length) for (const root of roots) await walkEntry(root, out);
-  else for (const file of event.dataTransfer.files) out.push({ file, path: file.name });
-  await addFiles(out);
+  await addFiles(await filesFromDrop(event.dataTransfer));
+}
+async function clearData() {
+  inputs.clearData();
+  clipFiles = new Map();
+  showData(await ask({ type: 'clear_data' }, { long: true }));
+  await refreshResults();
 }
 
 // ---- microphone (recording and the live meter share one 16 kHz capture) ----
-let capture = null;
-async function startCapture(onChunk) {
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-  const ctx = new AudioContext({ sampleRate: 16000 });
-  const source = ctx.createMediaStreamSource(stream);
-  const node = ctx.createScriptProcessor(4096, 1, 1);
-  node.onaudioprocess = (e) => onChunk(new Float32Array(e.inputBuffer.getChannelData(0)));
-  source.connect(node); node.connect(ctx.destination);
-  capture = { stream, ctx, node };
-  return ctx.sampleRate;
-}
-function stopCapture() {
-  if (!capture) return;
-  capture.node.disconnect(); capture.stream.getTracks().forEach((t) => t.stop()); capture.ctx.close();
-  capture = null;
-}
 let recorded = [];
 let recordRate = 16000;
 async function recordStart() {
@@ -138,34 +116,39 @@ async function recordStart() {
   $('record-start').disabled = true; $('record-stop').disabled = false;
   say('recording… press Stop when done');
 }
-function recordStop() {
+async function recordStop() {
   stopCapture();
   $('record-start').disabled = false; $('record-stop').disabled = true;
   const total = recorded.reduce((n, c) => n + c.length, 0);
   const samples = new Float32Array(total);
   let at = 0; for (const c of recorded) { samples.set(c, at); at += c.length; }
+  const input = { kind: 'recording', machineType: $('default-type').value, role: $('record-label').value, samples, rate: recordRate };
   try {
-    const path = app.add_recording($('default-type').value, $('record-label').value, [samples], recordRate);
-    refreshData();
-    $('clip-select').value = path; showClip();
-    say(`ready: recorded ${path}`);
-  } catch (e) { fail(e); }
+    const view = await submit(input, false);
+    showData(view);
+    $('clip-select').value = view.path; await showClip();
+    say(`ready: recorded ${view.path}`);
+  } catch (e) { inputs.remove(input); fail(e); }
 }
 
 // ---- clip view ----
+function drawPixels(canvas, pixels, width, height) {
+  canvas.width = width; canvas.height = height;
+  const rgba = new Uint8ClampedArray(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
+}
 async function showClip() {
   const path = $('clip-select').value;
   if (!path) return;
-  let view = app.clip_view(path, null);
-  if (view.needs_file) {
+  let view = await ask({ type: 'clip_view', path, bytes: null });
+  if (view.kind === 'needs_file') {
     const file = clipFiles.get(path);
     if (!file) return fail(`${path}: its audio is no longer in memory; add the file again`);
-    view = app.clip_view(path, new Uint8Array(await file.arrayBuffer()));
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    view = await ask({ type: 'clip_view', path, bytes }, { transfer: [bytes.buffer] });
   }
   $('clip-waveform').innerHTML = view.waveform_svg;
-  const canvas = $('clip-spectrogram');
-  canvas.width = view.width; canvas.height = view.height;
-  canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(view.spectrogram.buffer), view.width, view.height), 0, 0);
+  drawPixels($('clip-spectrogram'), view.spectrogram, view.width, view.height);
   const audio = $('clip-audio');
   if (audio.src) URL.revokeObjectURL(audio.src);
   audio.src = URL.createObjectURL(new Blob([view.wav], { type: 'audio/wav' }));
@@ -177,18 +160,27 @@ async function explainClip() {
   const path = $('clip-select').value;
   const model = $('explain-model').value;
   if (!path || !model) return;
-  const e = await app.explain(path, model);
-  const strip = $('clip-strip');
-  strip.width = e.width; strip.height = 1;
-  strip.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(e.strip), e.width, 1), 0, 0);
+  const e = await ask({ type: 'explain', path, model });
+  drawPixels($('clip-strip'), e.strip, e.width, 1);
   const verdict = e.anomalous ? 'sounds ANOMALOUS' : 'sounds normal';
   const spans = e.spans.slice(0, 5).map(([a, b]) => `${a.toFixed(1)}–${b.toFixed(1)} s`).join(', ');
   $('clip-explain').textContent = `${path}: score ${e.score.toFixed(4)} vs threshold ${e.threshold.toFixed(4)} with ${model} → ${verdict}` + (spans ? `; loudest stretches: ${spans}` : '');
 }
 
 // ---- training ----
-function applyPreset() {
-  const p = app.preset($('preset').value);
+function showDetectors(detectors) {
+  const box = $('model-choices');
+  const labels = detectors.map(({ name, label }) => {
+    const input = Object.assign(document.createElement('input'), { type: 'checkbox', name: 'model', value: name, checked: true });
+    input.dataset.label = label;
+    const wrap = document.createElement('label');
+    wrap.append(input, ` ${label}`);
+    return wrap;
+  });
+  box.replaceChildren(box.querySelector('legend'), ...labels);
+}
+async function applyPreset() {
+  const p = await ask({ type: 'preset', name: $('preset').value });
   $('epochs').value = p.epochs; $('batch').value = p.batch_size; $('lr').value = '';
   $('lr').placeholder = 'per model';
 }
@@ -201,60 +193,67 @@ function runOptions() {
     seed: num('seed') || 0, subset: num('subset'),
   };
 }
-function onProgress(e) {
+function onProgress({ run: e, loss_svg }) {
   const p = e.progress;
   $('train-progress').value = e.fraction;
   const losses = p.losses.map(([n, v]) => `${n} ${v.toPrecision(4)}`).join(' · ');
-  $('train-info').textContent = `${e.machine_type} · ${e.model} (${e.job + 1}/${e.jobs}): epoch ${p.epoch}/${p.epochs}, ${Math.round(p.vectors_per_second)} vectors/s, ETA ${Math.ceil(p.eta_seconds)} s · ${losses}`;
-  $('loss-plot').innerHTML = app.loss_svg();
+  $('train-info').textContent = `${e.machine_type} · ${e.model} (${e.slot.index + 1}/${e.slot.count}): epoch ${p.epoch}/${p.epochs}, ${Math.round(p.vectors_per_second)} vectors/s, ETA ${Math.ceil(p.eta_seconds)} s · ${losses}`;
+  $('loss-plot').innerHTML = loss_svg;
   say(`training ${e.model} on ${e.machine_type}… ${Math.round(e.fraction * 100)} %`);
 }
-function onModel() {
-  refreshModels();
-  refreshResults();
+function onEvent(event) {
+  if (event.type === 'progress') onProgress(event);
+  else if (event.type === 'model_trained') { showModels(event.models); keepTrained(event.name).catch(fail); refreshResults().catch(fail); }
+}
+/** Keeps a copy of a model trained in the worker, so a replacement worker gets it back. */
+async function keepTrained(name) {
+  const file = await ask({ type: 'model_bytes', name });
+  inputs.add({ kind: 'model', fileName: `${name}.sonogan`, bytes: file.bytes, origin: 'trained here, restored from' });
 }
 async function train() {
-  const options = runOptions();
-  refreshButtons();
   const started = performance.now();
-  const run = app.train(options, onProgress, onModel);
-  refreshButtons();
+  training = true;
   try {
-    await run;
+    await ask({ type: 'train', options: runOptions() }, { long: true });
   } finally {
+    training = false;
     refreshButtons();
   }
   $('train-progress').value = 1;
   $('train-info').textContent += ` — finished in ${((performance.now() - started) / 1000).toFixed(1)} s`;
-  refreshResults();
+  await refreshResults();
 }
 async function demoRun() {
   try {
-    $('preset').value = 'quick'; applyPreset();
+    $('preset').value = 'quick'; await applyPreset();
     for (const c of document.querySelectorAll('input[name=model]')) c.checked = true;
     say('making the built-in sounds…');
-    await app.clear_data();
-    await app.load_builtin(app.demo_data());
-    refreshData();
+    inputs.clearData();
+    clipFiles = new Map();
+    await ask({ type: 'clear_data' }, { long: true });
+    await loadBuiltin(ready.demo_data);
     await train();
     say('done');
   } catch (e) { fail(e); }
 }
 
 // ---- results ----
-function refreshResults() {
-  $('results').innerHTML = app.results_html();
-  $('id-results').innerHTML = app.id_results_html();
-  setOptions($('hist-model'), app.result_models());
-  setOptions($('result-type'), app.result_types());
-  refreshHistogram(null);
+async function refreshResults() {
+  const r = await ask({ type: 'results' });
+  $('results').innerHTML = r.results_html;
+  $('id-results').innerHTML = r.id_results_html;
+  setOptions($('hist-model'), r.models);
+  setOptions($('result-type'), r.machine_types);
+  hasResults = r.models.length > 0;
+  await refreshHistogram(null);
   refreshButtons();
 }
-function refreshHistogram(threshold) {
-  const model = $('hist-model').value;
-  const type = $('result-type').value;
-  if (!model || !type) { $('roc-plot').innerHTML = app.roc_svg(type || '', null, null); return; }
-  const h = app.histogram(model, type, threshold);
+async function refreshHistogram(threshold) {
+  const model = $('hist-model').value || null;
+  const type = $('result-type').value || null;
+  const h = await ask({ type: 'histogram', model, machine_type: type, threshold });
+  $('roc-plot').innerHTML = h.roc_svg;
+  if (h.svg === null) return;
   const slider = $('threshold');
   slider.min = h.min; slider.max = h.max; slider.step = (h.max - h.min) / 1000 || 0.001;
   if (threshold === null) slider.value = h.threshold;
@@ -263,30 +262,34 @@ function refreshHistogram(threshold) {
   $('threshold-info').textContent = c
     ? `threshold ${h.threshold.toFixed(4)}${h.default_threshold != null ? ` (model default ${h.default_threshold.toFixed(4)})` : ''}: TPR ${c.tpr.toFixed(3)}, FPR ${c.fpr.toFixed(3)} · TP ${c.tp}, FP ${c.fp}, TN ${c.tn}, FN ${c['fn']}`
     : `threshold ${h.threshold.toFixed(4)}`;
-  $('roc-plot').innerHTML = app.roc_svg(type, model, h.threshold);
 }
 
 // ---- models ----
-function refreshModels() {
-  const names = app.models().map((m) => m.name);
+function showModels(list) {
+  models = list;
+  const names = list.map((m) => m.name);
   setOptions($('model-select'), names);
   setOptions($('explain-model'), names);
   refreshButtons();
 }
 async function downloadModel() {
   const name = $('model-select').value;
-  const bytes = await app.model_bytes(name);
-  download(`${name}.sonogan`, bytes, 'application/octet-stream');
+  const file = await ask({ type: 'model_bytes', name });
+  download(`${name}.sonogan`, file.bytes, 'application/octet-stream');
+}
+async function loadModel(fileName, bytes, origin) {
+  const input = { kind: 'model', fileName, bytes, origin };
+  try {
+    const loaded = await submit(input, false);
+    $('model-info').textContent = loaded.info;
+    showModels(loaded.models);
+    $('model-select').value = loaded.name;
+    say(`ready: ${loaded.info.split(':')[0]}`);
+  } catch (e) { inputs.remove(input); throw e; }
 }
 async function uploadModel(input) {
   for (const file of input.files) {
-    try {
-      const info = app.load_model(file.name, new Uint8Array(await file.arrayBuffer()), 'loaded from');
-      $('model-info').textContent = info;
-      refreshModels();
-      $('model-select').value = file.name.replace(/\.sonogan$/, '');
-      say(`ready: ${info.split(':')[0]}`);
-    } catch (e) { fail(e); }
+    try { await loadModel(file.name, new Uint8Array(await file.arrayBuffer()), 'loaded from'); } catch (e) { fail(e); }
   }
   input.value = '';
 }
@@ -294,25 +297,22 @@ async function loadDemoModel() {
   const file = $('demo-model-select').value;
   const response = await fetch(`models/${file}`);
   if (!response.ok) throw new Error(`demo model ${file} is not bundled with this build (HTTP ${response.status})`);
-  const info = app.load_model(file, new Uint8Array(await response.arrayBuffer()), 'demo model');
-  $('model-info').textContent = info;
-  refreshModels();
-  say(`ready: ${info.split(':')[0]}`);
+  await loadModel(file, new Uint8Array(await response.arrayBuffer()), 'demo model');
 }
 
 // ---- live meter ----
 async function meterStart() {
   const model = $('model-select').value;
   if (!model) return fail('train or load a model first (section 5)');
-  app.meter_reset();
+  await ask({ type: 'meter_reset' });
   try {
     await startCapture(async (chunk) => {
-      const r = await app.meter_push(model, chunk);
-      if (r) {
-        $('meter-value').textContent = `${r.score.toFixed(4)} ${r.score > r.threshold ? '⚠ above' : 'below'} threshold ${r.threshold.toFixed(4)}`;
-        $('meter-value').className = r.score > r.threshold ? 'meter-value alarm' : 'meter-value';
-        $('meter-plot').innerHTML = app.meter_svg(model);
-      }
+      const bytes = sampleBytes(chunk);
+      const { reading: r } = await ask({ type: 'meter_push', model, samples: bytes }, { transfer: [bytes.buffer] }).catch((e) => (fail(e), {}));
+      if (!r) return;
+      $('meter-value').textContent = `${r.score.toFixed(4)} ${r.score > r.threshold ? '⚠ above' : 'below'} threshold ${r.threshold.toFixed(4)}`;
+      $('meter-value').className = r.score > r.threshold ? 'meter-value alarm' : 'meter-value';
+      $('meter-plot').innerHTML = r.svg;
     });
   } catch (e) { return fail(`the microphone is not available (${e.message || e})`); }
   $('meter-start').disabled = true; $('meter-stop').disabled = false;
@@ -324,7 +324,38 @@ function meterStop() {
   say('ready');
 }
 
-// ---- wiring ----
+// ---- backend, restarts, wiring ----
+async function chooseBackend() {
+  const info = $('backend-info');
+  info.textContent = 'choosing…';
+  try {
+    info.textContent = (await submit({ kind: 'backend', choice: $('backend-select').value })).text;
+  } catch (e) {
+    info.textContent = `error: ${e.message || e}`;
+    fail(e);
+  }
+}
+/** A fresh worker after a fault: replay every input in order, then say what happened. */
+async function onRestart(reason, readyEvent) {
+  ready = readyEvent;
+  const lostDevice = /device.*lost|lost.*device/i.test(reason);
+  if (lostDevice) inputs.add({ kind: 'backend', choice: 'cpu' });
+  const count = inputs.count();
+  say(`the worker stopped (${reason}); restarting it and reloading ${count} inputs…`);
+  let last = null;
+  for (const input of [...inputs.entries]) {
+    const { request, transfer } = await requestFor(input, ready.browser_formats);
+    last = await client.call(request, transfer);
+    if (last.kind === 'data') showData(last);
+    if (last.kind === 'model_loaded') showModels(last.models);
+    if (last.kind === 'backend') $('backend-info').textContent = last.text;
+  }
+  if (!inputs.entries.some((e) => e.kind === 'model')) showModels([]);
+  const results = hasResults ? '; the results of earlier runs were in the worker: train again to see them' : '';
+  training = false; jobs = 0;
+  await refreshResults();
+  say(`the worker stopped (${reason}); restarted it and reloaded ${count} inputs — nothing was lost${lostDevice ? ' (now on the CPU)' : ''}${results}`);
+}
 function on(id, event, handler) {
   $(id).addEventListener(event, async (e) => {
     try { await handler(e); } catch (err) { fail(err); }
@@ -332,37 +363,41 @@ function on(id, event, handler) {
 }
 async function main() {
   try {
-    await init();
-    app = new App();
-    window.sonoganApp = app; // for tools/bench-web and debugging in the console
-    app.set_panic_reporter((message) => say(`error: ${message} — reload the page to continue`));
+    ready = await client.start();
   } catch (e) {
     return say(`error: this browser could not start the WebAssembly core (${e.message || e})`);
   }
-  setOptions($('synth-type'), app.builtin_types());
+  // For tools/bench-web, the end-to-end test (crash: the restart hook) and the console.
+  window.sonoganApp = {
+    benchmark_features: async (clips) => (await ask({ type: 'benchmark_features', clips })).value,
+    crash: () => client.call({ type: 'crash' }).catch(() => {}),
+    inputs: () => inputs.count(),
+    restarts: () => client.restarts,
+  };
+  showDetectors(ready.detectors);
+  setOptions($('synth-type'), ready.builtin_types);
   $('synth-type').value = 'valve';
-  setOptions($('demo-model-select'), app.demo_model_files());
-  applyPreset();
+  setOptions($('demo-model-select'), ready.demo_models);
   on('demo-run', 'click', demoRun);
-  on('synth-load', 'click', loadBuiltin);
-  on('file-input', 'change', async (e) => { await addFiles(fromInput(e.target)); e.target.value = ''; });
-  on('folder-input', 'change', async (e) => { await addFiles(fromInput(e.target)); e.target.value = ''; });
+  on('synth-load', 'click', () => loadBuiltin());
+  on('file-input', 'change', async (e) => { await addFiles(filesFromInput(e.target)); e.target.value = ''; });
+  on('folder-input', 'change', async (e) => { await addFiles(filesFromInput(e.target)); e.target.value = ''; });
   on('drop-zone', 'drop', onDrop);
   $('drop-zone').addEventListener('dragover', (e) => e.preventDefault());
-  on('data-clear', 'click', () => { app.clear_data(); clipFiles = new Map(); refreshData(); refreshResults(); });
+  on('data-clear', 'click', clearData);
   on('record-start', 'click', recordStart);
   on('record-stop', 'click', recordStop);
   on('clip-select', 'change', showClip);
   on('explain-model', 'change', explainClip);
   on('preset', 'change', applyPreset);
   on('train-start', 'click', async () => { await train(); say('done'); });
-  on('train-cancel', 'click', () => app.cancel());
+  on('train-cancel', 'click', () => ask({ type: 'cancel' }));
   on('hist-model', 'change', () => refreshHistogram(null));
   on('result-type', 'change', () => refreshHistogram(null));
   on('threshold', 'input', (e) => refreshHistogram(Number(e.target.value)));
-  on('export-csv', 'click', () => download('sonogan-scores.csv', app.export_csv(), 'text/csv'));
-  on('export-json', 'click', () => download('sonogan-results.json', app.export_json(), 'application/json'));
-  on('model-select', 'change', () => { $('model-info').textContent = app.model_info($('model-select').value); });
+  on('export-csv', 'click', async () => download('sonogan-scores.csv', (await ask({ type: 'export_csv' })).text, 'text/csv'));
+  on('export-json', 'click', async () => download('sonogan-results.json', (await ask({ type: 'export_json' })).text, 'application/json'));
+  on('model-select', 'change', async () => { $('model-info').textContent = (await ask({ type: 'model_info', name: $('model-select').value })).text; });
   on('model-download', 'click', downloadModel);
   on('model-upload', 'change', (e) => uploadModel(e.target));
   on('demo-model-load', 'click', loadDemoModel);
@@ -372,21 +407,11 @@ async function main() {
   refreshButtons();
   // Measure the backends first (auto), then select the built-in sounds so a visitor can train
   // at once; "ready" means both are done.
-  await chooseBackend();
   try {
+    await applyPreset();
+    await chooseBackend();
     await loadBuiltin();
     say('ready');
   } catch (e) { fail(e); }
-}
-async function chooseBackend() {
-  const info = $('backend-info');
-  info.textContent = 'choosing…';
-  try {
-    info.textContent = await app.set_backend($('backend-select').value);
-  } catch (e) {
-    info.textContent = `error: ${e}`;
-    fail(e);
-  }
-  refreshButtons();
 }
 main();

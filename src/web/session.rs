@@ -1,7 +1,7 @@
 //! The page's data: every clip it has loaded (built-in, dropped, decoded by the browser or
 //! recorded), with labels from the file names (the core data layouts) and their log-Mel
 //! spectrograms, plus every file it could not use and why. Target-agnostic, so native tests
-//! cover it; `bindings` is the only wasm-specific layer on top.
+//! cover it; `worker` is the only wasm-specific layer on top.
 
 use std::collections::BTreeMap;
 

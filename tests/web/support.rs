@@ -5,11 +5,11 @@
 use burn::tensor::{Device, Tensor};
 use sonogan::data::synth::{self, SynthConfig};
 use sonogan::data::{Label, Split};
-use sonogan::eval::pipeline::{FeatureClip, model_config};
+use sonogan::eval::protocol::{FeatureClip, model_config};
 use sonogan::eval::table::{ClipScore, DCASE_MAX_FPR, EvalTable};
 use sonogan::features::{FeatureConfig, FeatureExtractor, Vectors};
 use sonogan::models::{ModelKind, new_detector};
-use sonogan::train::{TrainConfig, Trainer, clip_score_async};
+use sonogan::train::{TrainConfig, Trainer, clip_score};
 use wasm_bindgen_test::console_log;
 use web_time::Instant;
 
@@ -81,7 +81,7 @@ pub struct TinyRun {
 }
 
 /// Trains the DCASE autoencoder for one epoch on [`tiny_dataset`]'s training clips on `device`
-/// with [`Trainer::step_async`], scores each test clip with [`clip_score_async`] and builds the
+/// with [`Trainer::step`], scores each test clip with [`clip_score`] and builds the
 /// AUC/pAUC table: the browser's version of the `eval` pipeline.
 pub async fn train_and_evaluate(device: &Device, backend: &str) -> TinyRun {
     let started = Instant::now();
@@ -92,17 +92,17 @@ pub async fn train_and_evaluate(device: &Device, backend: &str) -> TinyRun {
     let vectors: Vec<Vectors> = train.iter().map(|clip| clip.vectors.clone()).collect();
     let mut trainer = Trainer::new(detector, vectors, config.clone()).expect("trainer");
     let mut steps = 0;
-    while let Some(progress) = trainer.step_async().await.expect("training step") {
+    while let Some(progress) = trainer.step().await.expect("training step") {
         steps = progress.step;
     }
-    let summary = trainer.summary_async().await.expect("run summary");
+    let summary = trainer.summary().await.expect("run summary");
     let mut scores = Vec::new();
     for clip in &test {
-        let score = clip_score_async(trainer.detector(), &clip.vectors, config.score_chunk)
+        let score = clip_score(trainer.detector(), &clip.vectors, config.score_chunk)
             .await
             .expect("clip score");
         scores.push(ClipScore {
-            model: "AE".into(),
+            model: ModelKind::Ae,
             machine_type: clip.entry.machine_type.clone(),
             machine_id: clip.entry.machine_id.clone(),
             rel_path: clip.entry.rel_path.clone(),
@@ -138,7 +138,7 @@ pub fn check_tiny_run(run: &TinyRun, backend: &str) {
         "{backend}: final losses {:?}",
         run.final_losses
     );
-    let model = run.table.model("AE").expect("AE in the table");
+    let model = run.table.model(ModelKind::Ae).expect("AE in the table");
     let valve = &model.types[0];
     assert_eq!(valve.machine_type, "valve");
     assert!(valve.skipped.is_empty(), "{backend}: {:?}", valve.skipped);

@@ -4,7 +4,7 @@
 use burn::tensor::Device;
 use sonogan::features::Vectors;
 use sonogan::models::{ModelConfig, ModelKind, new_detector};
-use sonogan::train::{DEFAULT_SCORE_CHUNK, score_vectors_async, to_tensor};
+use sonogan::train::{DEFAULT_SCORE_CHUNK, score_vectors, to_tensor};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
 use super::support::{
@@ -53,7 +53,7 @@ async fn one_ae_step(device: &Device, batch: &[f32], probe: &Vectors) -> OneStep
     let (name, loss) = losses.into_iter().next().expect("a headline loss");
     let loss = read_values(loss).await;
     assert_eq!(loss.len(), 1, "loss {name} is a scalar");
-    let scores_after = score_vectors_async(detector.as_ref(), probe, DEFAULT_SCORE_CHUNK)
+    let scores_after = score_vectors(detector.as_ref(), probe, DEFAULT_SCORE_CHUNK)
         .await
         .expect("scores after the step");
     OneStep {

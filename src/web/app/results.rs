@@ -1,0 +1,138 @@
+//! Results queries: the Table 2 view, the overlaid ROC curves, score histograms with the
+//! threshold slider, and the exports.
+
+use super::PageApp;
+use crate::eval::table::DCASE_MAX_FPR;
+use crate::models::ModelKind;
+use crate::report::{
+    OperatingPoint, RocSeries, histogram_svg, id_table_html, results_table_html, roc_svg,
+};
+use crate::web::messages::{HistogramView, Reply, ResultsView};
+use crate::web::results::{PooledScores, Results};
+
+/// Bins of the score histograms.
+const HISTOGRAM_BINS: usize = 30;
+
+/// The results tables (empty before any run) and the models and types with results.
+pub(super) fn view(app: &PageApp) -> Result<Reply, String> {
+    let state = app.state.borrow();
+    let table = state.results.table()?;
+    Ok(Reply::Results(ResultsView {
+        results_html: table.as_ref().map(results_table_html).unwrap_or_default(),
+        id_results_html: table.as_ref().map(id_table_html).unwrap_or_default(),
+        models: state
+            .results
+            .models()
+            .into_iter()
+            .map(|kind| kind.label().to_string())
+            .collect(),
+        machine_types: state.results.machine_types(),
+    }))
+}
+
+/// The histogram of `model` on `machine_type` at `threshold` (`None`: the model file's default,
+/// else the middle of the scores) with its confusion counts, and the ROC plot of the type with
+/// that operating point. Without a model or type, only the (empty) ROC plot.
+pub(super) fn histogram(
+    app: &PageApp,
+    model: Option<String>,
+    machine_type: Option<String>,
+    threshold: Option<f64>,
+) -> Result<Reply, String> {
+    let state = app.state.borrow();
+    let (Some(model), Some(machine_type)) = (model, machine_type) else {
+        return Ok(Reply::Histogram(HistogramView {
+            roc_svg: roc_plot(&state.results, "", None),
+            svg: None,
+            threshold: None,
+            default_threshold: None,
+            min: None,
+            max: None,
+            confusion: None,
+        }));
+    };
+    let kind = ModelKind::find(&model).ok_or_else(|| format!("no detector named {model}"))?;
+    let pooled = state.results.pooled(kind, &machine_type);
+    if pooled.scores.is_empty() {
+        return Err(format!("no labelled scores of {model} on {machine_type}"));
+    }
+    let name = format!("{machine_type}-{model}");
+    let default_threshold = state
+        .models
+        .iter()
+        .find(|m| m.name == name)
+        .map(|m| m.manifest.threshold.value);
+    let (min, max) = score_range(&pooled);
+    let threshold = threshold.or(default_threshold).unwrap_or((min + max) / 2.0);
+    let svg = histogram_svg(
+        &pooled.normal(),
+        &pooled.anomalous(),
+        Some(threshold),
+        HISTOGRAM_BINS,
+    );
+    Ok(Reply::Histogram(HistogramView {
+        roc_svg: roc_plot(&state.results, &machine_type, Some((kind, threshold))),
+        svg: Some(svg),
+        threshold: Some(threshold),
+        default_threshold,
+        min: Some(min.min(threshold)),
+        max: Some(max.max(threshold)),
+        confusion: pooled.confusion(threshold).ok(),
+    }))
+}
+
+/// The smallest and largest score.
+fn score_range(pooled: &PooledScores) -> (f64, f64) {
+    let min = pooled.scores.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = pooled
+        .scores
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
+    (min, max)
+}
+
+/// ROC curves of every model on `machine_type` (test clips pooled over IDs), FPR ≤ 0.1 shaded;
+/// with `marker` (model, threshold), that model's operating point is marked.
+fn roc_plot(results: &Results, machine_type: &str, marker: Option<(ModelKind, f64)>) -> String {
+    let mut series = Vec::new();
+    let mut point = None;
+    for kind in results.models() {
+        let pooled = results.pooled(kind, machine_type);
+        let model = kind.label().to_string();
+        let Ok((roc, summary)) = pooled.roc() else {
+            continue;
+        };
+        if let Some((m, t)) = marker
+            && m == kind
+            && let Ok(c) = pooled.confusion(t)
+        {
+            point = Some(OperatingPoint {
+                label: format!("{model} at {t:.4}"),
+                fpr: c.fpr,
+                tpr: c.tpr,
+            });
+        }
+        series.push(RocSeries {
+            label: model,
+            roc,
+            auc: summary.auc,
+            pauc: summary.pauc,
+        });
+    }
+    roc_svg(&series, DCASE_MAX_FPR, point)
+}
+
+/// Every score and the DCASE files as one CSV text.
+pub(super) fn export_csv(app: &PageApp) -> Result<Reply, String> {
+    let text = app.state.borrow().results.to_csv()?;
+    Ok(Reply::Text { text })
+}
+
+/// The results as JSON (the `sonogan eval --json` layout plus every clip score).
+pub(super) fn export_json(app: &PageApp) -> Result<Reply, String> {
+    let state = app.state.borrow();
+    let config = serde_json::to_value(&state.last_run).unwrap_or_default();
+    let text = state.results.to_json(config)?;
+    Ok(Reply::Text { text })
+}
