@@ -1,4 +1,4 @@
-//! Feature extraction speed: milliseconds per 10-s, 16-kHz clip (spec §1.3-1.4), natively.
+//! Feature extraction speed: milliseconds per 10-s, 16-kHz clip (docs/DESIGN.md §1.3-1.4), natively.
 //! Compare with `python3 tools/bench_librosa.py` (librosa on the same kind of clip).
 
 use std::hint::black_box;

@@ -1,6 +1,6 @@
 //! Tests of `sonogan::audio`: every WAV flavour and every bad input is assembled in code
 //! (`audio/wav_builder.rs`); expected values are hand-computed from the scaling rules of
-//! librosa / soundfile (spec §1.2), come from `hound` as an independent WAV writer, or from
+//! librosa / soundfile (docs/DESIGN.md §1.2), come from `hound` as an independent WAV writer, or from
 //! librosa itself (`audio/librosa_fixtures.rs`, fixtures made by `tools/audio_fixtures.py`).
 
 #[path = "audio/errors.rs"]

@@ -1,5 +1,5 @@
 //! The `sonogan` command line end to end, on data it synthesises itself: outputs are checked
-//! against independent expectations (shapes from the frame arithmetic of spec §1.4, the spec's
+//! against independent expectations (shapes from the frame arithmetic of docs/DESIGN.md §1.4, the design's
 //! AUC test vector, DCASE file names) and bad input must fail with a message naming the file.
 
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! Data set layouts, labels, splits, rejected files, subsets and summaries (spec §1.1).
+//! Data set layouts, labels, splits, rejected files, subsets and summaries (docs/DESIGN.md §1.1).
 //! Expected values are worked out by hand from the path lists written in each test.
 
 use std::fs;

@@ -1,4 +1,4 @@
-//! Evaluation tables (spec §1.8): per-ID AUC/pAUC, means over IDs and types, the Table 2 text,
+//! Evaluation tables (docs/DESIGN.md §1.8): per-ID AUC/pAUC, means over IDs and types, the Table 2 text,
 //! the DCASE files; all values computed by hand below.
 
 use sonogan::data::Label;

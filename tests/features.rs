@@ -1,5 +1,5 @@
 //! Log-Mel features against librosa fixtures (tools/librosa_fixtures.py) and hand-computed cases
-//! (spec §1.3-1.4).
+//! (docs/DESIGN.md §1.3-1.4).
 
 use std::path::PathBuf;
 

@@ -1,5 +1,5 @@
 //! Learning on the built-in synthetic machine sounds, through the same pipeline as `sonogan eval`
-//! (synthesis → librosa-exact features → trainer → clip scores → per-ID AUC, spec §1.5–1.8).
+//! (synthesis → librosa-exact features → trainer → clip scores → per-ID AUC, docs/DESIGN.md §1.5–1.8).
 //!
 //! Each detector, trained briefly, must rank the anomalous test clips of one machine type far
 //! better than the same detector untrained (same seed, same initial weights), and reach a mean
@@ -135,9 +135,9 @@ fn skip_ganomaly_learns_valve() {
 
 /// EGBAD on valve. A few hundred steps are too few for the default weight averaging (decay
 /// 0.999 keeps the test-time weights near their initial values), so this short run scores with
-/// the live weights (decay 0, spec §10.5 allows disabling it).
+/// the live weights (decay 0, docs/DESIGN.md §10.5 allows disabling it).
 ///
-/// With the spec's pure BiGAN losses (`cycle_weight` 0) EGBAD stayed near chance here (AUC
+/// With the design's pure BiGAN losses (`cycle_weight` 0) EGBAD stayed near chance here (AUC
 /// 0.44–0.55 on valve and slider after 40 or 150 epochs): G(E(x)) was no reconstruction yet. The
 /// default cycle term (λ = 1, see `EgbadConfig::cycle_weight`) makes it learn (0.89 measured).
 #[test]

@@ -1,4 +1,4 @@
-//! sklearn-exact ROC / AUC / pAUC (spec §1.8): the spec's test vectors, hand-computed cases and
+//! sklearn-exact ROC / AUC / pAUC (docs/DESIGN.md §1.8): the design's test vectors, hand-computed cases and
 //! reference values from scikit-learn (`tools/sklearn_fixtures.py` →
 //! `tests/fixtures/metrics/sklearn_metrics.json`).
 

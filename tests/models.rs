@@ -1,10 +1,10 @@
-//! Integration tests of the four detectors on flex (spec §1.6, §3–§5, §7, §10).
+//! Integration tests of the four detectors on flex (docs/DESIGN.md §1.6, §3–§5, §7, §10).
 //!
 //! Synthetic data: "normal" vectors lie near a random low-rank affine subspace (an offset per
 //! dimension, a few latent factors, small noise); "anomalies" are drawn the same way from a
 //! *different* random subspace, so they have the same marginal scale but lie off the normal
 //! manifold. Offsets are dB-like (around −30) or, for the GAN tests, around 0 as after the
-//! optional per-dimension standardisation (spec §10.12), so that brief training suffices.
+//! optional per-dimension standardisation (docs/DESIGN.md §10.12), so that brief training suffices.
 
 mod models_support;
 
@@ -178,7 +178,7 @@ fn each_gan_update_changes_only_its_own_networks() {
             _ => &["G", "D"],
         };
         let names: Vec<&str> = phases.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(names, expected_phases, "{kind}: update order (spec §7)");
+        assert_eq!(names, expected_phases, "{kind}: update order (docs/DESIGN.md §7)");
 
         let mut previous = before;
         for (phase, after) in phases {

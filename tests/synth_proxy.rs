@@ -3,10 +3,10 @@
 //! - `z`: per-dimension mean/std of a type's 640-d training vectors; clip score = mean squared
 //!   z-score of its vectors.
 //! - `pca`: rank-8 PCA of the raw dB training vectors (a linear autoencoder with the AE's
-//!   8-unit bottleneck, spec §1.6); clip score = mean squared reconstruction residual (§1.7).
+//!   8-unit bottleneck, docs/DESIGN.md §1.6); clip score = mean squared reconstruction residual (§1.7).
 //!
 //! AUC per machine ID by a rank computation (Mann-Whitney U, ties averaged), mean over IDs per
-//! type (spec §10.1). Run: `cargo test --test synth_proxy -- --ignored --nocapture`
+//! type (docs/DESIGN.md §10.1). Run: `cargo test --test synth_proxy -- --ignored --nocapture`
 //! (`SYNTH_PROXY_SEED=N` picks another data set seed; default 0).
 
 use sonogan::data::Label;

@@ -46,7 +46,7 @@ fn a_dcase_folder_drop_is_labelled_from_its_paths() {
     assert_eq!(per_type["fan"]["id_02"].test.anomaly, 1);
     let train = session.feature_clips("fan", Split::Train);
     assert_eq!(train.len(), 1);
-    // 0.5 s → 1 + ⌊8000/512⌋ = 16 frames → 12 vectors of 5 × 128 (spec §1.3–1.4).
+    // 0.5 s → 1 + ⌊8000/512⌋ = 16 frames → 12 vectors of 5 × 128 (docs/DESIGN.md §1.3–1.4).
     assert_eq!(train[0].vectors.dim, 640);
     assert_eq!(train[0].vectors.len(), 12);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time librosa's log-Mel (the DCASE 2020 baseline features, spec §1.3) per 10-s clip.
+"""Time librosa's log-Mel (the DCASE 2020 baseline features, docs/DESIGN.md §1.3) per 10-s clip.
 
 Usage (needs numpy and librosa; soundfile only for WAV files):
 

@@ -2,7 +2,7 @@
 """Training throughput of the DCASE 2020 baseline autoencoder in Keras (TensorFlow, CPU).
 
 The reference point for `cargo bench --bench train` (the `ae` entry): the same network
-(640 → Dense128+BN+ReLU ×4 → Dense8+BN+ReLU → Dense128+BN+ReLU ×4 → Dense640, spec §1.6),
+(640 → Dense128+BN+ReLU ×4 → Dense8+BN+ReLU → Dense128+BN+ReLU ×4 → Dense640, docs/DESIGN.md §1.6),
 Adam(1e-3), MSE, batch 512, trained on random dB-like vectors; prints vectors per second.
 
 Optional: needs TensorFlow (`pip install tensorflow-cpu`), which the project does not require.

@@ -1,7 +1,7 @@
 """Proxy difficulty check of the synthetic data set (calibration aid, not a test).
 
 Reads a data set written by `cargo run --example synth_dcase -- DIR`, computes the DCASE log-Mel
-640-d vectors with librosa (spec §1.3-1.4) and fits each type's training vectors. Clip score:
+640-d vectors with librosa (docs/DESIGN.md §1.3-1.4) and fits each type's training vectors. Clip score:
 mode `z` (default) = mean squared per-dimension z-score; mode `pca` = mean squared residual of a
 rank-8 PCA reconstruction of the raw dB vectors (a linear stand-in for the DCASE autoencoder).
 Prints AUC per type, per ID and per fault kind (sklearn; fault kinds from DIR/faults.csv).

@@ -1,5 +1,5 @@
 //! The inverse of decoding: 16-bit PCM, as the DCASE clips and `sonogan synth` store audio
-//! (sample × 32768, rounded and clamped; read back as / 32768, spec §1.2).
+//! (sample × 32768, rounded and clamped; read back as / 32768, docs/DESIGN.md §1.2).
 
 use std::io::Cursor;
 

@@ -1,7 +1,7 @@
-//! Sample decoding and the mono conversion: mean down-mix (librosa `mono=True`, spec §10.13,
+//! Sample decoding and the mono conversion: mean down-mix (librosa `mono=True`, docs/DESIGN.md §10.13,
 //! rounded exactly as numpy's float32 mean) or one picked channel. Integer scaling follows
 //! librosa / soundfile: 8-bit `(u - 128) / 128`, 16-bit `s / 32768`, 24-bit `s / 8388608`,
-//! 32-bit `s / 2147483648` (spec §1.2).
+//! 32-bit `s / 2147483648` (docs/DESIGN.md §1.2).
 //!
 //! One pass over the interleaved bytes writes straight into the output vector; the only scratch
 //! space is one frame buffer per call (no per-sample or per-frame allocation).

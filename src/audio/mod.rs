@@ -16,7 +16,7 @@ pub use encode::{quantise_16_bit, to_pcm16, wav_bytes};
 pub use error::{AudioError, AudioErrorKind};
 pub use resample::{resample, resampled_len};
 
-/// The sample rate every clip is converted to (DCASE 2020, spec §1.2).
+/// The sample rate every clip is converted to (DCASE 2020, docs/DESIGN.md §1.2).
 pub const TARGET_RATE: u32 = 16_000;
 /// Lowest accepted source sample rate, in Hz.
 pub const MIN_SAMPLE_RATE: u32 = 1_000;
@@ -27,7 +27,7 @@ pub const MAX_DURATION_S: f64 = 3_600.0;
 /// Largest file [`load`] reads (2 GiB); larger files are refused before reading.
 pub const MAX_FILE_BYTES: u64 = 2 << 30;
 
-/// How to turn a multi-channel file into the mono signal the features use (spec §10.13).
+/// How to turn a multi-channel file into the mono signal the features use (docs/DESIGN.md §10.13).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DecodeOptions {
     /// `None`: mean of all channels (librosa `mono=True`). `Some(c)`: channel `c` (0-based) only.

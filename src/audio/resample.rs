@@ -1,6 +1,6 @@
 //! Sample-rate conversion with rubato's synchronous FFT resampler (`FftFixedInOut`): the input
 //! is filtered by a long Blackman-Harris²-windowed sinc in the frequency domain, then its
-//! spectrum is cut or extended to the new rate (spec §10.13: other rates → 16 kHz).
+//! spectrum is cut or extended to the new rate (docs/DESIGN.md §10.13: other rates → 16 kHz).
 //!
 //! The output is aligned with the input (no delay) and has exactly `round(n · to / from)`
 //! samples: the resampler's linear-phase latency is skipped at the start and the tail is

@@ -1,4 +1,4 @@
-//! `sonogan auc`: AUC and pAUC of a scores CSV, with scikit-learn's semantics (spec §1.8).
+//! `sonogan auc`: AUC and pAUC of a scores CSV, with scikit-learn's semantics (docs/DESIGN.md §1.8).
 
 use crate::metrics::{AucSummary, auc_summary};
 use anyhow::{Context, Result, bail};

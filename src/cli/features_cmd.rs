@@ -1,4 +1,4 @@
-//! `sonogan features`: log-Mel features of clips as float32 NPY files (spec §1.3-1.4).
+//! `sonogan features`: log-Mel features of clips as float32 NPY files (docs/DESIGN.md §1.3-1.4).
 
 use crate::audio::{self, DecodeOptions};
 use crate::features::{FeatureConfig, FeatureExtractor, npy};

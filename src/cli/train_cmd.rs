@@ -64,7 +64,7 @@ impl TrainingArgs {
             ..TrainConfig::default()
         }
     }
-    /// The hyper-parameters of `kind`: defaults (spec §10.5) with this run's overrides.
+    /// The hyper-parameters of `kind`: defaults (docs/DESIGN.md §10.5) with this run's overrides.
     pub fn model_config(&self, kind: ModelKind) -> Result<ModelConfig> {
         let config = model_config(kind, &self.train_config());
         with_params(config, &self.params)

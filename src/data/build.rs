@@ -1,5 +1,5 @@
 //! Building a [`Dataset`] from relative paths: inventory, layout detection, labels and splits
-//! (spec §1.1).
+//! (docs/DESIGN.md §1.1).
 
 use std::collections::BTreeMap;
 

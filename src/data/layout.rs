@@ -1,5 +1,5 @@
 //! Layout detection: where each audio file sits in the folder tree, and which data set root all
-//! files agree on (spec §1.1).
+//! files agree on (docs/DESIGN.md §1.1).
 //!
 //! A file is *placed* by the folders right above it, read from the file upwards:
 //! - DCASE: `<type>/{train,test}/<file>`;

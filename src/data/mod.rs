@@ -1,7 +1,7 @@
 //! Data sets: DCASE dev/eval and MIMII layouts, labels from file names, splits, seeded subsets,
 //! and the built-in synthetic machine sounds (`synth`).
 //!
-//! Accepted layouts (spec §1.1), paths relative to the data set root:
+//! Accepted layouts (docs/DESIGN.md §1.1), paths relative to the data set root:
 //! - DCASE 2020 development: `<type>/train/normal_id_XX_N.wav`,
 //!   `<type>/test/{normal,anomaly}_id_XX_N.wav`;
 //! - DCASE 2020 evaluation: `<type>/test/id_XX_N.wav` (unlabelled), optionally with
@@ -225,7 +225,7 @@ impl Dataset {
         self.sorted_ids(|c| c.machine_type == machine_type)
     }
 
-    /// Machine IDs with test clips of one type, sorted: the IDs evaluated per ID (spec §1.1 takes
+    /// Machine IDs with test clips of one type, sorted: the IDs evaluated per ID (docs/DESIGN.md §1.1 takes
     /// the ID list from the test file names).
     pub fn test_ids(&self, machine_type: &str) -> Vec<String> {
         self.sorted_ids(|c| c.machine_type == machine_type && c.split == Split::Test)

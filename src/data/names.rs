@@ -1,4 +1,4 @@
-//! File- and folder-name parsing for the data set layouts (spec §1.1).
+//! File- and folder-name parsing for the data set layouts (docs/DESIGN.md §1.1).
 //!
 //! DCASE 2020 names carry the label and the machine ID: `normal_id_00_00000000.wav`,
 //! `anomaly_id_00_00000000.wav`, and on the evaluation set the unlabelled `id_00_00000000.wav`.
@@ -51,7 +51,7 @@ pub fn mimii_label_folder(component: &str) -> Option<Label> {
 }
 
 /// A machine ID token: `id_` followed by two or more digits. Returns it normalised to lower-case
-/// `id_` (e.g. `ID_02` → `id_02`); the spec's regex is `id_[0-9][0-9]` (spec §1.1), longer
+/// `id_` (e.g. `ID_02` → `id_02`); the design's regex is `id_[0-9][0-9]` (docs/DESIGN.md §1.1), longer
 /// numbers are accepted too.
 pub fn parse_machine_id(token: &str) -> Option<String> {
     let digits = strip_prefix_ignore_case(token, "id_")?;
@@ -82,7 +82,7 @@ pub fn parse_dcase_name(file_name: &str) -> Option<DcaseName> {
     is_digits(index, 1).then_some(DcaseName { label, machine_id })
 }
 
-/// Check a file name found in a DCASE `train/` folder: train clips are normal only (spec §1.1).
+/// Check a file name found in a DCASE `train/` folder: train clips are normal only (docs/DESIGN.md §1.1).
 /// Returns the machine ID, or the reason the file cannot be used.
 pub fn parse_dcase_train_name(file_name: &str) -> Result<String, String> {
     match parse_dcase_name(file_name) {

@@ -2,7 +2,7 @@
 //!
 //! Independent of models: the input is one [`ClipScore`] per (model, test clip). Following spec
 //! §1.8, AUC and pAUC are computed **per machine ID** over that ID's labelled clips, the per-type
-//! value is the arithmetic mean over IDs, and (spec §1.9, last line) the per-model value is the
+//! value is the arithmetic mean over IDs, and (docs/DESIGN.md §1.9, last line) the per-model value is the
 //! mean over types.
 //!
 //! **IDs that cannot be scored are skipped, not fatal.** An ID whose labelled clips contain only
@@ -27,7 +27,7 @@ use crate::data::Label;
 use crate::metrics::{AucSummary, MetricsError, auc_summary};
 use crate::models::ModelKind;
 
-/// The max FPR of the DCASE 2020 pAUC (spec §1.8, §10.1).
+/// The max FPR of the DCASE 2020 pAUC (docs/DESIGN.md §1.8, §10.1).
 pub const DCASE_MAX_FPR: f64 = 0.1;
 
 /// The anomaly score one model gave one test clip.
@@ -47,7 +47,7 @@ pub struct ClipScore {
     pub score: f64,
 }
 
-/// Means of the per-ID values (arithmetic, spec §1.8).
+/// Means of the per-ID values (arithmetic, docs/DESIGN.md §1.8).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct MeanScores {
     /// Mean AUC.

@@ -1,4 +1,4 @@
-//! Feature parameters and their validation (spec §1.3).
+//! Feature parameters and their validation (docs/DESIGN.md §1.3).
 
 use super::FeatureError;
 
@@ -7,7 +7,7 @@ const MAX_N_FFT: usize = 1 << 20;
 /// Largest number of mel bands accepted.
 const MAX_N_MELS: usize = 1 << 14;
 
-/// Feature parameters; defaults are the DCASE 2020 baseline's (spec §1.3).
+/// Feature parameters; defaults are the DCASE 2020 baseline's (docs/DESIGN.md §1.3).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureConfig {
     /// Sample rate of the input (Hz).

@@ -1,4 +1,4 @@
-//! The dB step L = (20/power)·log10(M + ε) (spec §1.3 step 4) with a vectorisable logarithm.
+//! The dB step L = (20/power)·log10(M + ε) (docs/DESIGN.md §1.3 step 4) with a vectorisable logarithm.
 //!
 //! The C library's `log10` costs about as much as the whole mel product, so the natural log is
 //! evaluated here from the IEEE-754 parts: x = 2^e·m with m in [√½, √2), and

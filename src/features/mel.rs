@@ -1,4 +1,4 @@
-//! Slaney mel filter bank with area normalisation (spec §1.3 step 3; librosa `filters.mel` with
+//! Slaney mel filter bank with area normalisation (docs/DESIGN.md §1.3 step 3; librosa `filters.mel` with
 //! `htk=False, norm=1` / `norm='slaney'`), stored sparsely: each band keeps only its non-zero run.
 
 /// Frequency below which the Slaney scale is linear (Hz).
@@ -16,7 +16,7 @@ fn log_step() -> f64 {
     6.4f64.ln() / 27.0
 }
 
-/// Hz → mel on the Slaney scale (spec §1.3 step 3): linear below 1 kHz, logarithmic above.
+/// Hz → mel on the Slaney scale (docs/DESIGN.md §1.3 step 3): linear below 1 kHz, logarithmic above.
 pub fn hz_to_mel(hz: f64) -> f64 {
     if hz >= LINEAR_LIMIT_HZ {
         linear_limit_mel() + (hz / LINEAR_LIMIT_HZ).ln() / log_step()
@@ -73,7 +73,7 @@ pub struct MelFilterBank {
 
 impl MelFilterBank {
     /// Builds the Slaney, area-normalised bank for an `n_fft`-point FFT at `sample_rate` Hz with
-    /// `n_mels` bands between `fmin` and `fmax` (spec §1.3 step 3).
+    /// `n_mels` bands between `fmin` and `fmax` (docs/DESIGN.md §1.3 step 3).
     pub fn new(sample_rate: f64, n_fft: usize, n_mels: usize, fmin: f64, fmax: f64) -> Self {
         let n_bins = n_fft / 2 + 1;
         let bin_hz = 1.0 / (n_fft as f64 * (1.0 / sample_rate));

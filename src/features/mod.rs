@@ -1,4 +1,4 @@
-//! librosa-exact log-Mel features and 5-frame stacking (spec §1.3-1.4).
+//! librosa-exact log-Mel features and 5-frame stacking (docs/DESIGN.md §1.3-1.4).
 //!
 //! The pipeline per clip: reflect-pad by n_fft/2 ([`stft::reflect_pad`]), one windowed real FFT
 //! per hop into a power spectrum ([`stft::PowerSpectrum`]), the sparse Slaney mel product in f64
@@ -17,7 +17,7 @@ pub use config::FeatureConfig;
 use mel::MelFilterBank;
 use stft::PowerSpectrum;
 
-/// ε added before the logarithm: Python's `sys.float_info.epsilon` (spec §1.3 step 4).
+/// ε added before the logarithm: Python's `sys.float_info.epsilon` (docs/DESIGN.md §1.3 step 4).
 pub const LOG_EPSILON: f64 = 2.220446049250313e-16;
 
 /// A log-Mel spectrogram, mel-major like librosa: `data[m * n_frames + t]`.
@@ -156,7 +156,7 @@ impl FeatureExtractor {
         &self.mel_bank
     }
 
-    /// The log-Mel spectrogram of mono samples at `config.sample_rate` (spec §1.3), with
+    /// The log-Mel spectrogram of mono samples at `config.sample_rate` (docs/DESIGN.md §1.3), with
     /// 1 + ⌊len/hop⌋ frames. Signals shorter than the n_fft/2 pad are reflected repeatedly, as
     /// `np.pad(mode='reflect')` does; an empty signal has no frames.
     pub fn log_mel(&mut self, samples: &[f32]) -> LogMelSpectrogram {
@@ -214,7 +214,7 @@ impl FeatureExtractor {
         Ok(())
     }
 
-    /// Stacked vectors of a clip (spec §1.4); error (naming `name` and the minimum length) when
+    /// Stacked vectors of a clip (docs/DESIGN.md §1.4); error (naming `name` and the minimum length) when
     /// the clip is too short for one vector or holds a non-finite sample.
     pub fn vectors(&mut self, name: &str, samples: &[f32]) -> Result<Vectors, FeatureError> {
         self.check_clip(name, samples)?;

@@ -1,4 +1,4 @@
-//! Short-time power spectrum with librosa 0.6 semantics (spec §1.3, steps 1-2): periodic Hann
+//! Short-time power spectrum with librosa 0.6 semantics (docs/DESIGN.md §1.3, steps 1-2): periodic Hann
 //! window, `center=True` with reflect padding, one real FFT per frame.
 
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use realfft::num_complex::Complex;
 use realfft::{RealFftPlanner, RealToComplex};
 
 /// The periodic ("fftbins=True") Hann window of length `n`: w[k] = 0.5 − 0.5·cos(2πk/n)
-/// (spec §1.3 step 1; scipy `get_window('hann', n, fftbins=True)`).
+/// (docs/DESIGN.md §1.3 step 1; scipy `get_window('hann', n, fftbins=True)`).
 pub fn hann_periodic(n: usize) -> Vec<f64> {
     let step = 2.0 * std::f64::consts::PI / n as f64;
     (0..n)
@@ -16,7 +16,7 @@ pub fn hann_periodic(n: usize) -> Vec<f64> {
 }
 
 /// Number of STFT frames of a signal of `len` samples with `center=True`: 1 + ⌊len / hop⌋
-/// (spec §1.3 step 1). An empty signal has no frames.
+/// (docs/DESIGN.md §1.3 step 1). An empty signal has no frames.
 pub fn frame_count(len: usize, hop_length: usize) -> usize {
     if len == 0 { 0 } else { 1 + len / hop_length }
 }
@@ -54,7 +54,7 @@ pub fn reflect_pad(samples: &[f32], pad: usize, out: &mut Vec<f32>) {
 }
 
 /// Windowed real FFT of one frame into a power spectrum, with the plan, the window and every
-/// buffer allocated once (spec §1.3 steps 1-2). The arithmetic is f64, like numpy's FFT.
+/// buffer allocated once (docs/DESIGN.md §1.3 steps 1-2). The arithmetic is f64, like numpy's FFT.
 #[derive(Clone)]
 pub struct PowerSpectrum {
     window: Vec<f64>,

@@ -1,4 +1,4 @@
-//! Areas under ROC points: full, partial and McClish-standardised (spec §1.8 steps 3–4).
+//! Areas under ROC points: full, partial and McClish-standardised (docs/DESIGN.md §1.8 steps 3–4).
 
 /// Trapezoidal area under the polyline (x, y), like `numpy.trapz(y, x)`.
 pub(super) fn trapezoid(x: &[f64], y: &[f64]) -> f64 {

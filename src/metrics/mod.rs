@@ -1,9 +1,9 @@
-//! ROC, AUC and pAUC with scikit-learn's exact semantics (spec §1.8).
+//! ROC, AUC and pAUC with scikit-learn's exact semantics (docs/DESIGN.md §1.8).
 //!
 //! - [`roc_curve`] is sklearn's `roc_curve(y, s, drop_intermediate=False)`: one point per distinct
 //!   score, (0, 0) prepended with threshold +inf.
 //! - [`auc_summary`] gives `roc_auc_score(y, s)` (trapezoidal, ties earn half credit) and
-//!   `roc_auc_score(y, s, max_fpr=p)` (McClish-standardised partial AUC, spec §1.8 step 4 and
+//!   `roc_auc_score(y, s, max_fpr=p)` (McClish-standardised partial AUC, docs/DESIGN.md §1.8 step 4 and
 //!   §10.1), plus the raw partial area divided by `p`.
 //! - [`confusion_at`] counts the confusion matrix at one decision threshold (for display).
 //!
@@ -32,7 +32,7 @@ pub struct Roc {
 pub struct AucSummary {
     /// Area under the whole ROC curve (sklearn `roc_auc_score`).
     pub auc: f64,
-    /// McClish-standardised partial AUC (sklearn `max_fpr`), spec §10.1.
+    /// McClish-standardised partial AUC (sklearn `max_fpr`), docs/DESIGN.md §10.1.
     pub pauc: f64,
     /// Raw partial area divided by max_fpr (A_p / p).
     pub pauc_raw: f64,
@@ -87,7 +87,7 @@ pub enum MetricsError {
 
 /// ROC curve of `scores` against `labels` (true = anomaly).
 ///
-/// Same points as sklearn's `roc_curve(labels, scores, drop_intermediate=False)` (spec §1.8 steps
+/// Same points as sklearn's `roc_curve(labels, scores, drop_intermediate=False)` (docs/DESIGN.md §1.8 steps
 /// 1–2): scores sorted descending, one point per distinct score counting samples with
 /// score ≥ threshold, and (0, 0) prepended with threshold +inf.
 pub fn roc_curve(labels: &[bool], scores: &[f64]) -> Result<Roc, MetricsError> {
@@ -98,8 +98,8 @@ pub fn roc_curve(labels: &[bool], scores: &[f64]) -> Result<Roc, MetricsError> {
 /// AUC, McClish pAUC at `max_fpr` and the raw partial area.
 ///
 /// `auc` = sklearn `roc_auc_score(labels, scores)`; `pauc` = `roc_auc_score(labels, scores,
-/// max_fpr)` (McClish, spec §1.8 step 4); `pauc_raw` = A_p / p, the DCASE written definition
-/// (spec §1.8, equal to it when there are no ties). With `max_fpr` = 1 both equal `auc`, as in
+/// max_fpr)` (McClish, docs/DESIGN.md §1.8 step 4); `pauc_raw` = A_p / p, the DCASE written definition
+/// (docs/DESIGN.md §1.8, equal to it when there are no ties). With `max_fpr` = 1 both equal `auc`, as in
 /// sklearn.
 pub fn auc_summary(
     labels: &[bool],

@@ -1,4 +1,4 @@
-//! Input validation and the ROC points (spec §1.8 steps 1–2).
+//! Input validation and the ROC points (docs/DESIGN.md §1.8 steps 1–2).
 
 use super::{MetricsError, Roc};
 

@@ -1,4 +1,4 @@
-//! The DCASE 2020 baseline autoencoder (spec §1.6, §1.7):
+//! The DCASE 2020 baseline autoencoder (docs/DESIGN.md §1.6, §1.7):
 //! `640 → Blk128 ×4 → Blk8 → Blk128 ×4 → Dense640`, MSE loss, Keras Adam 1e-3,
 //! score = per-vector mean squared reconstruction error in inference mode.
 
@@ -19,7 +19,7 @@ use super::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The DCASE baseline autoencoder (spec §1.6).
+/// The DCASE baseline autoencoder (docs/DESIGN.md §1.6).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(default)]
 pub struct AeConfig {
@@ -29,7 +29,7 @@ pub struct AeConfig {
     pub hidden_dim: usize,
     /// Number of hidden blocks on each side of the bottleneck (4).
     pub hidden_layers: usize,
-    /// Bottleneck width (8); the bottleneck keeps BatchNorm + ReLU (spec §10.2).
+    /// Bottleneck width (8); the bottleneck keeps BatchNorm + ReLU (docs/DESIGN.md §10.2).
     pub latent_dim: usize,
     /// Optimiser (Keras Adam 1e-3).
     pub adam: AdamSettings,

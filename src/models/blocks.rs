@@ -1,4 +1,4 @@
-//! Shared building blocks (spec §1.6, §2, §10.2–10.3): seeded initialisation, a Keras-style
+//! Shared building blocks (docs/DESIGN.md §1.6, §2, §10.2–10.3): seeded initialisation, a Keras-style
 //! BatchNorm, `Blk(n)` = Dense + BatchNorm + ReLU, stacks of blocks, dense heads, and the losses.
 
 use burn::module::{Module, Param, RunningState};
@@ -19,9 +19,9 @@ pub enum Mode {
     Train,
     /// Batch statistics and dropout as in training, but running statistics left alone: a
     /// network run inside *another* network's update (TensorFlow runs only the updated
-    /// network's UPDATE_OPS, spec §5.3).
+    /// network's UPDATE_OPS, docs/DESIGN.md §5.3).
     TrainFrozenStats,
-    /// Inference: running statistics, no dropout (spec §10.6).
+    /// Inference: running statistics, no dropout (docs/DESIGN.md §10.6).
     Inference,
 }
 
@@ -32,7 +32,7 @@ impl Mode {
     }
 }
 
-/// A seeded source of initial parameter values (spec §2: Keras init by default).
+/// A seeded source of initial parameter values (docs/DESIGN.md §2: Keras init by default).
 ///
 /// Values are drawn on the host from ChaCha8 and uploaded, so they are identical on every
 /// backend and independent of the device's global random generator.
@@ -131,7 +131,7 @@ fn param<const D: usize>(values: Vec<f32>, shape: [usize; D], device: &Device) -
     Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), device))
 }
 
-/// A seeded host-side noise source: latent samples and dropout masks (spec §5.2).
+/// A seeded host-side noise source: latent samples and dropout masks (docs/DESIGN.md §5.2).
 pub struct Noise {
     rng: ChaCha8Rng,
 }
@@ -180,7 +180,7 @@ impl Noise {
     }
 }
 
-/// BatchNorm over the feature axis of `[batch, features]` with Keras semantics (spec §1.6):
+/// BatchNorm over the feature axis of `[batch, features]` with Keras semantics (docs/DESIGN.md §1.6):
 /// training normalises with the biased batch variance; the running variance is updated with
 /// the nearly unbiased `var·n/(n − (1 + 1e-7))`; running = momentum·running + (1 − momentum)·batch.
 ///
@@ -258,7 +258,7 @@ pub fn merge_running_statistics<M: Module>(module: &M) {
     let _ = module.valid();
 }
 
-/// `Blk(n)`: Dense(n) → BatchNorm → ReLU, the baseline block (spec §1.6).
+/// `Blk(n)`: Dense(n) → BatchNorm → ReLU, the baseline block (docs/DESIGN.md §1.6).
 #[derive(Module, Debug)]
 pub struct Blk {
     /// The Dense layer.
@@ -310,7 +310,7 @@ pub fn stack_widths(d_in: usize, hidden: usize, layers: usize, d_out: Option<usi
 }
 
 /// Binary cross-entropy on logits, mean-reduced: mean(max(l, 0) − l·t + ln(1 + e^(−|l|))),
-/// the numerically safe form of BCE(σ(l), t) (spec §10.3).
+/// the numerically safe form of BCE(σ(l), t) (docs/DESIGN.md §10.3).
 pub fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
     let softplus_neg_abs = logits.clone().abs().neg().exp().add_scalar(1.0).log();
     logits
@@ -321,12 +321,12 @@ pub fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
         .mean()
 }
 
-/// mean|a − b| over all elements (spec §3.2 L_con).
+/// mean|a − b| over all elements (docs/DESIGN.md §3.2 L_con).
 pub fn l1_mean(a: Tensor<2>, b: Tensor<2>) -> Tensor<1> {
     a.sub(b).abs().mean()
 }
 
-/// mean (a − b)² over all elements (spec §3.2 l2_loss; Keras MSE for equal-width rows).
+/// mean (a − b)² over all elements (docs/DESIGN.md §3.2 l2_loss; Keras MSE for equal-width rows).
 pub fn l2_mean(a: Tensor<2>, b: Tensor<2>) -> Tensor<1> {
     a.sub(b).square().mean()
 }

@@ -53,7 +53,7 @@ pub(crate) fn pair_parameter_values<G: Module, D: Module>(
 }
 
 /// Whether the read losses show a collapsed discriminator: L_D ("D") below `threshold`
-/// (spec §3.2, §4.2).
+/// (docs/DESIGN.md §3.2, §4.2).
 pub(crate) fn discriminator_collapsed(losses: &[(String, f32)], threshold: f64) -> bool {
     losses
         .iter()

@@ -1,4 +1,4 @@
-//! EGBAD-FC (spec §5.5): E = 640 → Blk128 ×4 → Dense(8) linear, G = the baseline decoder half,
+//! EGBAD-FC (docs/DESIGN.md §5.5): E = 640 → Blk128 ×4 → Dense(8) linear, G = the baseline decoder half,
 //! D(z, x) with LeakyReLU(0.1) and Dropout(0.2). Losses §5.2 (E trained with label 0), step
 //! order §5.3 (D on batch 1, then G and E together on batch 2 with the updated D), EMA of the
 //! weights (§10.5) used at test time, score (1 − w)·Σ|x − x̂| + w·Σ|f_D(ẑ,x) − f_D(ẑ,x̂)| (§5.4).
@@ -8,7 +8,7 @@
 //! real from generated vectors by their offset alone, which drove the encoder's codes to
 //! |ẑ| ≈ 15 per dimension against the N(0, 1) prior. Reconstruction stays in dB.
 //!
-//! Beyond the spec, the G/E step adds a cycle term λ·mean|x − G(E(x))| (`cycle_weight`, default
+//! Beyond the design (docs/DESIGN.md), the G/E step adds a cycle term λ·mean|x − G(E(x))| (`cycle_weight`, default
 //! 1; 0 restores §5.2 exactly): without it G(E(x)) was no reconstruction after short runs and the
 //! §5.4 score ranked synthetic clips at chance (measured numbers on `EgbadConfig::cycle_weight`).
 
@@ -34,7 +34,7 @@ use super::{
 };
 use serde::{Deserialize, Serialize};
 
-/// EGBAD-FC (spec §5.5, §5.2, §10.5, §10.10).
+/// EGBAD-FC (docs/DESIGN.md §5.5, §5.2, §10.5, §10.10).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(default)]
 pub struct EgbadConfig {
@@ -54,10 +54,10 @@ pub struct EgbadConfig {
     pub dropout: f64,
     /// EMA decay of the weights used at test time (0.999); 0 disables averaging.
     pub ema_decay: f64,
-    /// w of the score (1 − w)·Σ|x − x̂| + w·Σ|Δf_D| (0.1, spec §5.4).
+    /// w of the score (1 − w)·Σ|x − x̂| + w·Σ|Δf_D| (0.1, docs/DESIGN.md §5.4).
     pub score_w: f64,
     /// Weight λ of a cycle term λ·mean|x − G(E(x))| added to the joint G/E step (default 1;
-    /// 0 = the spec's pure BiGAN losses, §5.2). A measured deviation (§10 preamble): through D
+    /// 0 = the design's pure BiGAN losses, §5.2). A measured deviation (§10 preamble): through D
     /// alone E and G did not learn to invert each other in short runs — G(E(x)) stayed 7–10 dB
     /// from x and the §5.4 score ranked synthetic valve clips at AUC 0.44–0.55; with λ = 1 the
     /// same 40-epoch run reaches 0.89 (tests/learning.rs).
@@ -210,7 +210,7 @@ impl Egbad {
         (l_enc, l_gen)
     }
 
-    /// Step 1 of spec §5.3: D on σCE(D(E(x₁), x₁), 1) + σCE(D(z₁, G(z₁)), 0); E and G run
+    /// Step 1 of docs/DESIGN.md §5.3: D on σCE(D(E(x₁), x₁), 1) + σCE(D(z₁, G(z₁)), 0); E and G run
     /// with batch statistics but keep their running statistics (not their update).
     fn discriminator_step(&mut self, x: Tensor<2>) -> Tensor<1> {
         self.nets.generator.fit_feature_scale(&x);
@@ -235,7 +235,7 @@ impl Egbad {
         loss_d
     }
 
-    /// Step 2 of spec §5.3: from one forward pass, G on σCE(D(z₂, G(z₂)), 1) and E on
+    /// Step 2 of docs/DESIGN.md §5.3: from one forward pass, G on σCE(D(z₂, G(z₂)), 1) and E on
     /// σCE(D(E(x₂), x₂), 0) (label flipped), with the updated D. Returns (L_G, L_E).
     fn generator_encoder_step(&mut self, x: Tensor<2>) -> (Tensor<1>, Tensor<1>) {
         let z = self.latent_noise(x.dims()[0]);

@@ -1,4 +1,4 @@
-//! Exponential moving average of weights (EGBAD, spec §5.2 and §10.5).
+//! Exponential moving average of weights (EGBAD, docs/DESIGN.md §5.2 and §10.5).
 //!
 //! Like `tf.train.ExponentialMovingAverage` applied to the trainable variables: after every
 //! update, shadow = decay·shadow + (1 − decay)·weight, starting from the initial weights.

@@ -1,4 +1,4 @@
-//! GANomaly-FC (spec §3.7): G = E1 → Dec → E2 on the baseline AE halves, D = Blk128 ×4 features
+//! GANomaly-FC (docs/DESIGN.md §3.7): G = E1 → Dec → E2 on the baseline AE halves, D = Blk128 ×4 features
 //! → Dense(1) logit. Losses §3.2, step order §3.3 / §7. Score λ·mean (x − x̂)² + (1 − λ)·mean
 //! (z − ẑ)² (λ = 0: the latent score of §3.4; default 0.9, see [`GanomalyConfig::score_lambda`]).
 //! The decoder ends in a [`super::nets::FeatureScale`] fitted on the first training batch.
@@ -26,7 +26,7 @@ use super::{
 };
 use serde::{Deserialize, Serialize};
 
-/// GANomaly-FC (spec §3.7, §3.2).
+/// GANomaly-FC (docs/DESIGN.md §3.7, §3.2).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(default)]
 pub struct GanomalyConfig {
@@ -38,8 +38,8 @@ pub struct GanomalyConfig {
     pub hidden_layers: usize,
     /// Latent size nz (8).
     pub latent_dim: usize,
-    /// `true`: the encoders end in a plain Dense(nz) ("linear-z", spec §3.7 option);
-    /// `false` (default, spec §10.2): Blk(nz) with BatchNorm + ReLU as in the baseline.
+    /// `true`: the encoders end in a plain Dense(nz) ("linear-z", docs/DESIGN.md §3.7 option);
+    /// `false` (default, docs/DESIGN.md §10.2): Blk(nz) with BatchNorm + ReLU as in the baseline.
     pub linear_latent: bool,
     /// Weight of the feature-matching adversarial loss (1).
     pub w_adv: f64,
@@ -50,8 +50,8 @@ pub struct GanomalyConfig {
     /// D is re-initialised when a read L_D falls below this (1e-5); 0 disables.
     pub d_reinit_threshold: f64,
     /// λ of the per-vector score λ·mean_640 (x − x̂)² + (1 − λ)·mean_nz (z − ẑ)². 0 is the
-    /// original latent-only score (spec §3.4). Default 0.9, the Skip-GANomaly form (spec §4.4):
-    /// a measured deviation (spec §10 preamble), because ẑ = E2(Dec(z)) depends on x only
+    /// original latent-only score (docs/DESIGN.md §3.4). Default 0.9, the Skip-GANomaly form (docs/DESIGN.md §4.4):
+    /// a measured deviation (docs/DESIGN.md §10 preamble), because ẑ = E2(Dec(z)) depends on x only
     /// through z, and once the generator reconstructs, E2 inverts Dec over the whole code range,
     /// so the latent term alone ranks clips near chance (AUC 0.31–0.60 on the four synthetic
     /// machine types, linear-z no better) while the same trained generator's reconstruction
@@ -198,13 +198,13 @@ impl Ganomaly {
         }
     }
 
-    /// How many times D has been re-initialised (spec §3.2).
+    /// How many times D has been re-initialised (docs/DESIGN.md §3.2).
     pub fn discriminator_resets(&self) -> usize {
         self.d_resets
     }
 
     /// Re-initialises D's weights (fresh seed from the model's stream). Parameter identities
-    /// are kept, so D's Adam state carries on, as in the original (spec §3.2).
+    /// are kept, so D's Adam state carries on, as in the original (docs/DESIGN.md §3.2).
     pub fn reinitialise_discriminator(&mut self) {
         let fresh = new_discriminator(&self.config, self.noise.next_seed(), &self.device);
         self.discriminator = reset_weights(&self.discriminator, &fresh);
@@ -288,7 +288,7 @@ impl Detector for Ganomaly {
         ])
     }
 
-    /// Step 7 of spec §7, at loss-read time: re-initialise D when the read L_D < threshold.
+    /// Step 7 of docs/DESIGN.md §7, at loss-read time: re-initialise D when the read L_D < threshold.
     fn on_losses_read(&mut self, losses: &[(String, f32)]) {
         if discriminator_collapsed(losses, self.config.d_reinit_threshold) {
             self.reinitialise_discriminator();

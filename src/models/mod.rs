@@ -1,17 +1,17 @@
-//! The detectors (spec §1.6, §3.7, §4.6, §5.5) on shared building blocks, one file each,
+//! The detectors (docs/DESIGN.md §1.6, §3.7, §4.6, §5.5) on shared building blocks, one file each,
 //! listed once in the registry (`registry.rs`).
 //!
 //! Every detector implements [`Detector`], the one seam the trainer, the model file and the
 //! evaluation code see. A detector owns its networks *and* their optimisers (one Adam per
-//! network, spec §2), so one call to [`Detector::train_step`] performs every update of one
-//! iteration in the order the spec prescribes (spec §7).
+//! network, docs/DESIGN.md §2), so one call to [`Detector::train_step`] performs every update of one
+//! iteration in the order the design prescribes (docs/DESIGN.md §7).
 //!
 //! Device rules (they keep the same code valid on flex, WebGPU, Vulkan and CUDA):
 //! - nothing in [`Detector::train_step`] or [`Detector::score`] reads a tensor back to the host;
 //!   losses come back as device tensors ([`StepLosses`]) that the trainer reads when it wants
 //!   (asynchronously in the browser, every step natively);
 //! - decisions that need a loss value (the discriminator re-initialisation of GANomaly and
-//!   Skip-GANomaly, spec §3.2/§4.2) happen in [`Detector::on_losses_read`], which the trainer
+//!   Skip-GANomaly, docs/DESIGN.md §3.2/§4.2) happen in [`Detector::on_losses_read`], which the trainer
 //!   calls with the values it read. Natively the trainer reads every step, so this is the
 //!   spec's per-step check; in the browser it is checked at each (less frequent) read.
 //!   This is a documented deviation forced by asynchronous reads.
@@ -111,7 +111,7 @@ pub type StepObserver<'a> = dyn FnMut(&str, &dyn Detector) + 'a;
 
 /// The interface every anomaly detector offers.
 ///
-/// Inputs are `[n, input_dim]` tensors of raw log-Mel vectors (spec §1.4, §10.12) on the
+/// Inputs are `[n, input_dim]` tensors of raw log-Mel vectors (docs/DESIGN.md §1.4, §10.12) on the
 /// model's device (plain or autodiff; the model converts). Nothing here reads tensors back to
 /// the host except [`Detector::save_weights`] and [`Detector::parameter_values`], which are
 /// synchronous and therefore native-only on WebGPU (use [`Detector::weights`] and
@@ -127,7 +127,7 @@ pub trait Detector: Send {
     fn device(&self) -> Device;
 
     /// How many batches one training step consumes: 1, or 2 for EGBAD, whose D step and G/E
-    /// step use batches from two independent permutations (spec §5.3).
+    /// step use batches from two independent permutations (docs/DESIGN.md §5.3).
     fn batches_per_step(&self) -> usize;
 
     /// The networks that have their own optimiser, e.g. `["G", "D"]` or `["G", "D", "E"]`.
@@ -151,7 +151,7 @@ pub trait Detector: Send {
 
     /// Called by the trainer with loss values it has read (names as in [`StepLosses`]).
     /// GANomaly and Skip-GANomaly re-initialise D here when the read `"D"` loss is below the
-    /// configured threshold (1e-5, spec §3.2/§4.2); the others ignore it.
+    /// configured threshold (1e-5, docs/DESIGN.md §3.2/§4.2); the others ignore it.
     fn on_losses_read(&mut self, losses: &[(String, f32)]);
 
     /// Per-vector anomaly scores `[n]` of `x` (`[n, input_dim]`), computed in inference mode

@@ -1,4 +1,4 @@
-//! The fully connected networks the detectors are assembled from (spec §1.6, §3.7, §4.6, §5.5).
+//! The fully connected networks the detectors are assembled from (docs/DESIGN.md §1.6, §3.7, §4.6, §5.5).
 
 use burn::module::{Module, RunningState};
 use burn::nn::Linear;
@@ -22,7 +22,7 @@ pub struct HalfShape {
 }
 
 /// Encoder half: `input → Blk(hidden) × layers → latent`, the latent layer being `Blk(latent)`
-/// (baseline, BatchNorm + ReLU kept, spec §10.2) or a plain Dense (EGBAD's E, GANomaly's
+/// (baseline, BatchNorm + ReLU kept, docs/DESIGN.md §10.2) or a plain Dense (EGBAD's E, GANomaly's
 /// "linear-z" option).
 #[derive(Module, Debug)]
 pub struct Encoder {
@@ -68,7 +68,7 @@ impl Encoder {
     }
 }
 
-/// Decoder half: `latent → Blk(hidden) × layers → Dense(input)`, linear output (spec §1.6),
+/// Decoder half: `latent → Blk(hidden) × layers → Dense(input)`, linear output (docs/DESIGN.md §1.6),
 /// optionally followed by a [`FeatureScale`] de-normalisation (GAN generators).
 #[derive(Module, Debug)]
 pub struct Decoder {
@@ -138,14 +138,14 @@ impl Decoder {
 }
 
 /// A global affine scale of the log-Mel features, one mean μ and one standard deviation σ over
-/// all values of the first training batch (spec §10.12 allows standardising the input with
+/// all values of the first training batch (docs/DESIGN.md §10.12 allows standardising the input with
 /// training statistics; a single global pair keeps the relative weight of the 640 dimensions, so
 /// every score stays in dB and ranks clips as before).
 ///
 /// Why the GAN generators need it: their linear output starts near 0 while the features sit
 /// around −15…−25 dB (σ ≈ 10). A reconstruction loss lets Adam walk the output there in a
 /// few thousand steps at most, but EGBAD's generator learns only through D, and D's un-normalised
-/// x-branch (spec §5.5) then separates real from generated vectors by their offset alone: the
+/// x-branch (docs/DESIGN.md §5.5) then separates real from generated vectors by their offset alone: the
 /// encoder's codes drift to |ẑ| ≫ 1 and the game never starts. With the scale, G produces
 /// `y·σ + μ` from a unit-scale `y` and D sees `(x − μ)/σ`.
 ///
@@ -214,15 +214,15 @@ impl FeatureScale {
 }
 
 /// Discriminator `x → Blk(hidden) × layers [→ Dense(n_f)] → Dense(1)` returning
-/// `(logit, features)`. Without a feature head (GANomaly, spec §3.7) the features are the last
-/// block's output; with one (Skip-GANomaly, spec §4.6) they are the linear Dense(n_f) output.
+/// `(logit, features)`. Without a feature head (GANomaly, docs/DESIGN.md §3.7) the features are the last
+/// block's output; with one (Skip-GANomaly, docs/DESIGN.md §4.6) they are the linear Dense(n_f) output.
 #[derive(Module, Debug)]
 pub struct Discriminator {
     /// The hidden blocks.
     pub hidden: BlkStack,
     /// Optional linear feature layer.
     pub feature_head: Option<Linear>,
-    /// The Dense(1) logit head (no BatchNorm, no ReLU: spec §3.7, §10.3).
+    /// The Dense(1) logit head (no BatchNorm, no ReLU: docs/DESIGN.md §3.7, §10.3).
     pub logit: Linear,
 }
 
@@ -260,7 +260,7 @@ impl Discriminator {
     }
 }
 
-/// EGBAD's D(z, x) (spec §5.5, after the KDD discriminator of §5.1): x- and z-branches
+/// EGBAD's D(z, x) (docs/DESIGN.md §5.5, after the KDD discriminator of §5.1): x- and z-branches
 /// Dense + LeakyReLU + Dropout, concatenated `[x, z]`, a joint Dense + LeakyReLU + Dropout
 /// layer (the features f_D), then Dense(1) logits.
 #[derive(Module, Debug)]

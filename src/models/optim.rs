@@ -1,4 +1,4 @@
-//! Adam in the two flavours the sources use (spec §1.6 Keras/TensorFlow, §3.2 PyTorch).
+//! Adam in the two flavours the sources use (docs/DESIGN.md §1.6 Keras/TensorFlow, §3.2 PyTorch).
 //!
 //! burn's own Adam adds ε to the bias-corrected √v̂ (the PyTorch form). Keras 2.1.6 and
 //! TensorFlow add ε to the uncorrected √v and fold the bias correction into the step size:

@@ -1,5 +1,5 @@
 //! Settings shared by the detectors' configurations: Adam, BatchNorm, initialisation
-//! (spec §1.6, §2, §3.2, §5.2, §10.5).
+//! (docs/DESIGN.md §1.6, §2, §3.2, §5.2, §10.5).
 
 use serde::{Deserialize, Serialize};
 
@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum AdamFlavour {
-    /// Keras 2.1.6 / TensorFlow: θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε) (spec §1.6).
+    /// Keras 2.1.6 / TensorFlow: θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε) (docs/DESIGN.md §1.6).
     Keras,
     /// PyTorch: θ −= lr · m̂/(√v̂ + ε) with bias-corrected m̂, v̂.
     Pytorch,
@@ -30,7 +30,7 @@ pub struct AdamSettings {
 }
 
 impl AdamSettings {
-    /// Keras `adam` defaults (spec §1.6): lr 1e-3, β (0.9, 0.999), ε 1e-7.
+    /// Keras `adam` defaults (docs/DESIGN.md §1.6): lr 1e-3, β (0.9, 0.999), ε 1e-7.
     pub fn keras_baseline() -> Self {
         Self {
             lr: 1e-3,
@@ -41,7 +41,7 @@ impl AdamSettings {
         }
     }
 
-    /// GAN defaults (spec §10.5, §3.2): lr 2e-4, β (0.5, 0.999), PyTorch ε 1e-8.
+    /// GAN defaults (docs/DESIGN.md §10.5, §3.2): lr 2e-4, β (0.5, 0.999), PyTorch ε 1e-8.
     pub fn gan() -> Self {
         Self {
             lr: 2e-4,
@@ -52,7 +52,7 @@ impl AdamSettings {
         }
     }
 
-    /// EGBAD defaults (spec §10.5, §5.2): lr 1e-4, β₁ 0.5, TensorFlow β₂ 0.999 and ε 1e-8.
+    /// EGBAD defaults (docs/DESIGN.md §10.5, §5.2): lr 1e-4, β₁ 0.5, TensorFlow β₂ 0.999 and ε 1e-8.
     pub fn egbad() -> Self {
         Self {
             lr: 1e-4,
@@ -91,7 +91,7 @@ impl Default for AdamSettings {
     }
 }
 
-/// BatchNorm settings in the Keras convention (spec §1.6).
+/// BatchNorm settings in the Keras convention (docs/DESIGN.md §1.6).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
 #[serde(default)]
 pub struct BatchNormSettings {
@@ -128,7 +128,7 @@ impl BatchNormSettings {
     }
 }
 
-/// Parameter initialisation (spec §2).
+/// Parameter initialisation (docs/DESIGN.md §2).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum InitScheme {

@@ -1,4 +1,4 @@
-//! Skip-GANomaly-FC (spec §4.6): a fully connected U-Net generator with concatenation skips at
+//! Skip-GANomaly-FC (docs/DESIGN.md §4.6): a fully connected U-Net generator with concatenation skips at
 //! all four mirrored levels, D = Blk128 ×4 → Dense(n_f) linear features → Dense(1) logit.
 //! Losses §4.2 (L_lat also in the D loss), step order §4.3 / §7, score
 //! λ·mean (x − x̂)² + (1 − λ)·mean (f(x) − f(x̂))².
@@ -27,7 +27,7 @@ use super::{
 };
 use serde::{Deserialize, Serialize};
 
-/// Skip-GANomaly-FC (spec §4.6, §4.2).
+/// Skip-GANomaly-FC (docs/DESIGN.md §4.6, §4.2).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(default)]
 pub struct SkipGanomalyConfig {
@@ -37,9 +37,9 @@ pub struct SkipGanomalyConfig {
     pub hidden_dim: usize,
     /// U-Net levels = hidden blocks per side, and D's hidden blocks (4).
     pub hidden_layers: usize,
-    /// Generator bottleneck width (8), with BatchNorm + ReLU (spec §10.2).
+    /// Generator bottleneck width (8), with BatchNorm + ReLU (docs/DESIGN.md §10.2).
     pub latent_dim: usize,
-    /// D's linear feature width n_f (8, spec §10.3).
+    /// D's linear feature width n_f (8, docs/DESIGN.md §10.3).
     pub feature_dim: usize,
     /// Weight of the BCE adversarial loss (1).
     pub w_adv: f64,
@@ -47,7 +47,7 @@ pub struct SkipGanomalyConfig {
     pub w_con: f64,
     /// Weight of the latent (feature) loss, in L_G and L_D (1).
     pub w_lat: f64,
-    /// λ of the score λ·rec + (1 − λ)·lat (0.9, spec §4.4).
+    /// λ of the score λ·rec + (1 − λ)·lat (0.9, docs/DESIGN.md §4.4).
     pub score_lambda: f64,
     /// D is re-initialised when a read L_D falls below this (1e-5); 0 disables.
     pub d_reinit_threshold: f64,
@@ -100,14 +100,14 @@ impl DetectorConfig for SkipGanomalyConfig {
 
 const NETWORKS: &[&str] = &["G", "D"];
 
-/// The FC U-Net of spec §4.6 (shown for 4 levels):
+/// The FC U-Net of docs/DESIGN.md §4.6 (shown for 4 levels):
 /// `e1..e4 = Blk128`, `b = Blk8(e4)`, `d4 = Blk128(b)`, `d3 = Blk128([d4, e4])`,
 /// `d2 = Blk128([d3, e3])`, `d1 = Blk128([d2, e2])`, `x̂ = Dense640([d1, e1])`.
 #[derive(Module, Debug)]
 pub struct UnetGenerator {
     /// e1 … eL.
     pub down: BlkStack,
-    /// The bottleneck Blk(latent), BatchNorm + ReLU kept (spec §10.2).
+    /// The bottleneck Blk(latent), BatchNorm + ReLU kept (docs/DESIGN.md §10.2).
     pub bottleneck: Blk,
     /// dL … d1: the first takes the bottleneck, the others `[previous, mirrored e]`.
     pub up: Vec<Blk>,
@@ -208,7 +208,7 @@ impl SkipGanomaly {
         }
     }
 
-    /// How many times D has been re-initialised (spec §4.2).
+    /// How many times D has been re-initialised (docs/DESIGN.md §4.2).
     pub fn discriminator_resets(&self) -> usize {
         self.d_resets
     }
@@ -296,7 +296,7 @@ impl Detector for SkipGanomaly {
         ])
     }
 
-    /// Step 6 of spec §7, at loss-read time: re-initialise D when the read L_D < threshold.
+    /// Step 6 of docs/DESIGN.md §7, at loss-read time: re-initialise D when the read L_D < threshold.
     fn on_losses_read(&mut self, losses: &[(String, f32)]) {
         if discriminator_collapsed(losses, self.config.d_reinit_threshold) {
             self.reinitialise_discriminator();

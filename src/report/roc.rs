@@ -1,4 +1,4 @@
-//! ROC curves of several models overlaid in one SVG (spec §1.8), with the pAUC region shaded.
+//! ROC curves of several models overlaid in one SVG (docs/DESIGN.md §1.8), with the pAUC region shaded.
 
 use std::fmt::Write as _;
 

@@ -19,7 +19,7 @@ const MEAN_TYPE: &str = "mean";
 /// `<tr data-type="valve" data-model="AE">` with cells `td.type`, `td.model`, `td.auc`, `td.pauc`
 /// (the type's mean over IDs, 3 decimals, nothing else in the cell). A type without a mean shows
 /// "—" with a `title` naming the skipped IDs and why. With more than one type, one
-/// `<tr data-type="mean" data-model="…">` per model follows with the mean over types (spec §1.9).
+/// `<tr data-type="mean" data-model="…">` per model follows with the mean over types (docs/DESIGN.md §1.9).
 /// All names are escaped.
 pub fn results_table_html(table: &EvalTable) -> String {
     let types = machine_types(table);

@@ -33,7 +33,7 @@ pub struct TrainingRecord {
 /// What the model was trained on.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DataSummary {
-    /// Machine types (one per model in the DCASE setting, spec §1.5).
+    /// Machine types (one per model in the DCASE setting, docs/DESIGN.md §1.5).
     pub machine_types: Vec<String>,
     /// Machine IDs whose training clips were used (e.g. "id_00").
     pub machine_ids: Vec<String>,

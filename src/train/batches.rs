@@ -1,5 +1,5 @@
 //! Batch order: a fresh seeded permutation every epoch, Keras-style batches that keep the last
-//! partial batch (spec §1.6), with one exception for BatchNorm.
+//! partial batch (docs/DESIGN.md §1.6), with one exception for BatchNorm.
 
 use std::ops::Range;
 
@@ -39,7 +39,7 @@ pub fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<u32> {
 }
 
 /// The order of one epoch: one permutation per batch stream (EGBAD uses two independent ones,
-/// spec §5.3) sharing the same batch boundaries.
+/// docs/DESIGN.md §5.3) sharing the same batch boundaries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EpochOrder {
     streams: Vec<Vec<u32>>,

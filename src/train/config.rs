@@ -1,4 +1,4 @@
-//! Training hyper-parameters that belong to the loop rather than to a model (spec §1.6, §10.5).
+//! Training hyper-parameters that belong to the loop rather than to a model (docs/DESIGN.md §1.6, §10.5).
 
 use super::{MIN_BATCH, TrainError};
 use crate::models::Detector;
@@ -7,15 +7,15 @@ use crate::models::Detector;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct TrainConfig {
-    /// Passes over the training vectors (spec §10.5: 100 natively, small presets in the browser).
+    /// Passes over the training vectors (docs/DESIGN.md §10.5: 100 natively, small presets in the browser).
     pub epochs: usize,
-    /// Vectors per batch (512, spec §1.6 / §10.5).
+    /// Vectors per batch (512, docs/DESIGN.md §1.6 / §10.5).
     pub batch_size: usize,
     /// Seed of the batch permutations (and of the detector's own randomness when it is built
     /// with the same seed).
     pub seed: u64,
     /// Fraction of the file-sorted vectors held out at the END for validation (Keras
-    /// `validation_split`, spec §1.6 / §10.11): `split_at = floor(N · (1 − validation_split))`.
+    /// `validation_split`, docs/DESIGN.md §1.6 / §10.11): `split_at = floor(N · (1 − validation_split))`.
     pub validation_split: f64,
     /// Read (download) the losses every this many steps; they are also read at the end of each
     /// epoch. 1 reads every step (fine natively); larger values keep a GPU pipeline busy.

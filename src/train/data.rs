@@ -1,5 +1,5 @@
-//! The training vectors: per-clip vectors concatenated in file order (spec §1.5) and split into a
-//! training head and a held-out validation tail (Keras `validation_split`, spec §1.6, §10.11).
+//! The training vectors: per-clip vectors concatenated in file order (docs/DESIGN.md §1.5) and split into a
+//! training head and a held-out validation tail (Keras `validation_split`, docs/DESIGN.md §1.6, §10.11).
 
 use std::ops::Range;
 

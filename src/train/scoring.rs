@@ -1,4 +1,4 @@
-//! Per-vector and per-clip anomaly scores in inference mode (spec §1.7, §2, §7 "Test"): the
+//! Per-vector and per-clip anomaly scores in inference mode (docs/DESIGN.md §1.7, §2, §7 "Test"): the
 //! vectors go through the detector in chunks, and a clip's score is the mean of its vectors'
 //! scores. Device reads are awaited: WebGPU cannot read synchronously, and native code blocks on
 //! the same functions (docs/DESIGN.md §12).
@@ -91,7 +91,7 @@ pub fn mean_score(scores: &[f32]) -> Option<f64> {
     Some(scores.iter().map(|&s| f64::from(s)).sum::<f64>() / scores.len() as f64)
 }
 
-/// The clip score: the mean of the per-vector scores (spec §1.7, §10.8). Error for a clip
+/// The clip score: the mean of the per-vector scores (docs/DESIGN.md §1.7, §10.8). Error for a clip
 /// without vectors.
 pub async fn clip_score(
     detector: &dyn Detector,

@@ -58,7 +58,7 @@ struct Divergence {
 
 impl Trainer {
     /// Prepares a run: concatenates `clips` in the given (file-sorted) order, holds out the last
-    /// `config.validation_split` of the vectors (spec §1.6, §10.11) and checks that the data fit
+    /// `config.validation_split` of the vectors (docs/DESIGN.md §1.6, §10.11) and checks that the data fit
     /// the detector. The detector must have been built with any learning-rate override already
     /// applied ([`TrainConfig::apply_to`]). Batches are created on the detector's device.
     pub fn new(

@@ -1,5 +1,5 @@
 //! Explaining one clip: the per-frame anomaly strip that lines up under its
-//! spectrogram (spec §1.4: vector t covers frames t … t + frames − 1).
+//! spectrogram (docs/DESIGN.md §1.4: vector t covers frames t … t + frames − 1).
 
 /// Per-frame anomaly scores from per-vector scores: frame f gets the mean score of the vectors
 /// that contain it (vectors f − stack + 1 … f), so the strip has one value per spectrogram frame.

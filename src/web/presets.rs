@@ -3,7 +3,7 @@
 //! "quick demo" is sized so the built-in demo (one machine type, four models) trains in well
 //! under a minute on one CPU thread in the browser; it raises the learning rates as the learning
 //! tests do for short runs (tests/learning.rs). "faithful" is the DCASE baseline's schedule
-//! (spec §1.6, §10.5): 100 epochs, batch 512, each model's default learning rate.
+//! (docs/DESIGN.md §1.6, §10.5): 100 epochs, batch 512, each model's default learning rate.
 
 use crate::data::synth::SynthConfig;
 use crate::models::{ModelKind, REGISTRY};
@@ -18,7 +18,7 @@ pub struct Preset {
     pub epochs: usize,
     /// Vectors per batch.
     pub batch_size: usize,
-    /// Learning rate per model kind (`None`: the model's default, spec §10.5).
+    /// Learning rate per model kind (`None`: the model's default, docs/DESIGN.md §10.5).
     pub learning_rates: Vec<(ModelKind, Option<f64>)>,
 }
 

@@ -1,5 +1,5 @@
 //! Evaluation results on the page: every model's test-clip scores, the Table 2 view, ROC
-//! series, score histograms with a threshold, and the DCASE-format exports (spec §1.7, §1.8).
+//! series, score histograms with a threshold, and the DCASE-format exports (docs/DESIGN.md §1.7, §1.8).
 
 use crate::data::Label;
 use crate::eval::table::{
@@ -106,7 +106,7 @@ impl Results {
         types
     }
 
-    /// The per-ID / per-type table (spec §1.8), `None` before any evaluation.
+    /// The per-ID / per-type table (docs/DESIGN.md §1.8), `None` before any evaluation.
     pub fn table(&self) -> Result<Option<EvalTable>, String> {
         if self.scores.is_empty() {
             return Ok(None);

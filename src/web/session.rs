@@ -47,7 +47,7 @@ pub struct SourceFile {
 pub struct LoadedClip {
     /// Path, machine type, ID, split and label.
     pub entry: ClipEntry,
-    /// Log-Mel spectrogram, frame-major (`[t * n_mels + m]`), spec §1.3.
+    /// Log-Mel spectrogram, frame-major (`[t * n_mels + m]`), docs/DESIGN.md §1.3.
     pub log_mel: Vec<f32>,
     /// 16 kHz mono samples, when kept (see [`SAMPLE_BUDGET`]).
     pub samples: Option<Vec<f32>>,
@@ -86,7 +86,7 @@ impl Default for Session {
 }
 
 impl Session {
-    /// An empty session with the DCASE feature configuration (spec §1.3).
+    /// An empty session with the DCASE feature configuration (docs/DESIGN.md §1.3).
     pub fn new() -> Self {
         Self {
             extractor: FeatureExtractor::new(FeatureConfig::default()),
@@ -283,7 +283,7 @@ impl Session {
         report.rejected += 1;
     }
 
-    /// Feature vectors (spec §1.4) of samples that are not a loaded clip (the live meter's
+    /// Feature vectors (docs/DESIGN.md §1.4) of samples that are not a loaded clip (the live meter's
     /// windows), with the session's extractor; errors name `name`.
     pub fn vectors(&mut self, name: &str, samples: &[f32]) -> Result<Vectors, String> {
         self.extractor
@@ -291,7 +291,7 @@ impl Session {
             .map_err(|e| e.to_string())
     }
 
-    /// Feature vectors (spec §1.4) of the clips of `machine_type` in `split`, in path order.
+    /// Feature vectors (docs/DESIGN.md §1.4) of the clips of `machine_type` in `split`, in path order.
     pub fn feature_clips(&self, machine_type: &str, split: Split) -> Vec<FeatureClip> {
         let config = self.extractor.config();
         self.clips
@@ -305,7 +305,7 @@ impl Session {
     }
 }
 
-/// Decodes one file's audio to 16 kHz mono (spec §1.2, §10.13), errors naming the file.
+/// Decodes one file's audio to 16 kHz mono (docs/DESIGN.md §1.2, §10.13), errors naming the file.
 fn decode(name: &str, source: SourceAudio) -> Result<Clip, String> {
     let options = DecodeOptions::default();
     match source {

@@ -1,6 +1,6 @@
 //! The accuracy bar of the log-Mel features against the librosa fixtures
 //! (`tools/librosa_fixtures.py`), shared by the native (`tests/features.rs`) and the browser
-//! (`tests/web/features.rs`) runs of the same fixtures (spec §1.3).
+//! (`tests/web/features.rs`) runs of the same fixtures (docs/DESIGN.md §1.3).
 
 use sonogan::features::FeatureConfig;
 

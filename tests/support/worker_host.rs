@@ -1,6 +1,6 @@
 //! A trivial [`WorkerHost`] for native tests of the worker's request handling
 //! (`tests/web_app.rs`): it collects the events, yields once per call, and has no WebGPU; plus
-//! the tiny executor that blocks on handlers ([`block_on`]) or runs two at once ([`join`]).
+//! the crate's executor ([`block_on`]) and a tiny one that runs two handlers at once ([`join`]).
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -11,17 +11,7 @@ use burn::tensor::Device;
 use sonogan::web::app::{AdapterInfo, WorkerHost};
 use sonogan::web::messages::Event;
 
-/// Polls `future` to completion with a no-op waker (every future here makes progress when
-/// polled again).
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
-            return value;
-        }
-    }
-}
+pub use sonogan::runtime::block_on;
 
 /// Runs two futures concurrently, alternating polls, until both are done.
 pub fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {

@@ -1,5 +1,5 @@
 //! Log-Mel features computed in the browser against the librosa fixtures that
-//! `tools/librosa_fixtures.py` wrote (spec §1.3), embedded at compile time (no file system in
+//! `tools/librosa_fixtures.py` wrote (docs/DESIGN.md §1.3), embedded at compile time (no file system in
 //! wasm). Same bar as the native `tests/features.rs`: max |Δ| ≤ 0.01 dB over every bin within
 //! 80 dB of the clip's maximum.
 

@@ -1,6 +1,6 @@
 //! Factory background: coloured noise, mains hum, a distant machine and occasional far-away
 //! impacts, at a level and colour that vary from clip to clip (DCASE clips were mixed with real
-//! factory noise; spec §1.1).
+//! factory noise; docs/DESIGN.md §1.1).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;

@@ -1,4 +1,4 @@
-//! Data set assembly: the clips of a [`SynthConfig`] in DCASE dev layout (spec §1.1) and
+//! Data set assembly: the clips of a [`SynthConfig`] in DCASE dev layout (docs/DESIGN.md §1.1) and
 //! 16-bit WAV output.
 
 use crate::data::{ClipEntry, Label, Split};
@@ -78,7 +78,7 @@ pub(super) fn plan(config: &SynthConfig) -> Result<Vec<PlannedClip>, SynthError>
     Ok(planned)
 }
 
-/// `<type>/{train,test}/{normal,anomaly}_id_XX_NNNNNNNN.wav` (spec §1.1).
+/// `<type>/{train,test}/{normal,anomaly}_id_XX_NNNNNNNN.wav` (docs/DESIGN.md §1.1).
 fn dcase_path(machine_type: &str, id: &str, split: Split, label: Label, number: usize) -> String {
     let split = match split {
         Split::Train => "train",
@@ -91,7 +91,7 @@ fn dcase_path(machine_type: &str, id: &str, split: Split, label: Label, number: 
     format!("{machine_type}/{split}/{label}_{id}_{number:08}.wav")
 }
 
-/// Write mono 16 kHz 16-bit PCM (spec §1.2, [`crate::audio::wav_bytes`]).
+/// Write mono 16 kHz 16-bit PCM (docs/DESIGN.md §1.2, [`crate::audio::wav_bytes`]).
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) fn write_wav(path: &std::path::Path, samples: &[f32]) -> Result<(), SynthError> {
     let bytes = crate::audio::wav_bytes(samples, super::SAMPLE_RATE as u32)

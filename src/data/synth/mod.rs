@@ -1,7 +1,7 @@
 //! Built-in synthetic machine sounds: the zero-download demo data and the test data.
 //! Deterministic from a seed.
 //!
-//! Four machine types of the DCASE 2020 Task 2 dev set (spec §1.1) are modelled from their
+//! Four machine types of the DCASE 2020 Task 2 dev set (docs/DESIGN.md §1.1) are modelled from their
 //! physics: `fan`, `pump`, `slider` and `valve`, each with machine IDs `id_00` .. `id_06`
 //! (the dev IDs 00, 02, 04, 06 are the defaults; 01, 03, 05 mirror the eval IDs) that differ in
 //! speed, geometry and resonances. Every clip varies in speed, load and factory background;
@@ -48,7 +48,7 @@ const ALL_IDS: [&str; 7] = [
     "id_00", "id_01", "id_02", "id_03", "id_04", "id_05", "id_06",
 ];
 
-/// The default machine IDs: those of the DCASE 2020 dev set (spec §1.1).
+/// The default machine IDs: those of the DCASE 2020 dev set (docs/DESIGN.md §1.1).
 const DEFAULT_IDS: [&str; 4] = ["id_00", "id_02", "id_04", "id_06"];
 
 /// Renders `n` samples: (ID index, fault index, n, normal-variation RNG, fault RNG).
@@ -237,7 +237,7 @@ pub fn generate_fault_clip(
     )
 }
 
-/// The clips of a data set in DCASE dev layout (spec §1.1), sorted by path, without audio.
+/// The clips of a data set in DCASE dev layout (docs/DESIGN.md §1.1), sorted by path, without audio.
 pub fn entries(config: &SynthConfig) -> Result<Vec<ClipEntry>, SynthError> {
     Ok(plan(config)?.into_iter().map(|p| p.entry).collect())
 }

@@ -1,4 +1,4 @@
-//! DCASE 2020 baseline output files (spec §1.7, §1.8): `anomaly_score_<type>_<id>.csv` and
+//! DCASE 2020 baseline output files (docs/DESIGN.md §1.7, §1.8): `anomaly_score_<type>_<id>.csv` and
 //! `result.csv`.
 
 use std::collections::BTreeMap;

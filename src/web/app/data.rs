@@ -169,7 +169,7 @@ pub(super) fn clip_view(app: &PageApp, path: &str, bytes: Option<Bytes>) -> Resu
     }))
 }
 
-/// Benchmark: milliseconds per 10-s clip of the log-Mel spectrogram (spec §1.3), over `clips`
+/// Benchmark: milliseconds per 10-s clip of the log-Mel spectrogram (docs/DESIGN.md §1.3), over `clips`
 /// clips of deterministic noise after one warm-up clip (for `tools/bench-web`).
 pub(super) fn benchmark_features(app: &PageApp, clips: u32) -> Reply {
     let config = app.state.borrow().session.feature_config().clone();
