@@ -178,7 +178,10 @@ fn each_gan_update_changes_only_its_own_networks() {
             _ => &["G", "D"],
         };
         let names: Vec<&str> = phases.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(names, expected_phases, "{kind}: update order (docs/DESIGN.md §7)");
+        assert_eq!(
+            names, expected_phases,
+            "{kind}: update order (docs/DESIGN.md §7)"
+        );
 
         let mut previous = before;
         for (phase, after) in phases {

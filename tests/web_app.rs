@@ -159,10 +159,15 @@ fn a_tiny_run_reports_progress_and_models_then_results_and_files() {
     let Ok(Reply::Results(results)) = handle(&app, &host, Request::Results) else {
         panic!("results");
     };
-    assert_eq!(results.models, vec!["AE".to_string()]);
+    let models: Vec<(&str, &str)> = results
+        .models
+        .iter()
+        .map(|m| (m.name.as_str(), m.label.as_str()))
+        .collect();
+    assert_eq!(models, [("ae", "AE")]);
     assert!(results.results_html.contains("results-table"));
     let request = Request::Histogram {
-        model: Some("AE".into()),
+        model: Some(ModelKind::Ae),
         machine_type: Some("valve".into()),
         threshold: None,
     };

@@ -24,9 +24,9 @@ function fail(error) {
   say(text.startsWith('error:') ? text : `error: ${text}`);
   refreshButtons();
 }
-function setOptions(select, values, keep = true) {
+function setOptions(select, values, keep = true, texts = values) {
   const old = select.value;
-  select.replaceChildren(...values.map((v) => new Option(v, v)));
+  select.replaceChildren(...values.map((v, i) => new Option(texts[i], v)));
   if (keep && values.includes(old)) select.value = old;
 }
 function download(name, data, type) {
@@ -242,7 +242,7 @@ async function refreshResults() {
   const r = await ask({ type: 'results' });
   $('results').innerHTML = r.results_html;
   $('id-results').innerHTML = r.id_results_html;
-  setOptions($('hist-model'), r.models);
+  setOptions($('hist-model'), r.models.map((m) => m.name), true, r.models.map((m) => m.label));
   setOptions($('result-type'), r.machine_types);
   hasResults = r.models.length > 0;
   await refreshHistogram(null);

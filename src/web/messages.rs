@@ -20,6 +20,7 @@ use super::presets::{Preset, RunOptions};
 use crate::data::synth::SynthConfig;
 use crate::eval::protocol::JobProgress;
 use crate::metrics::Confusion;
+use crate::models::ModelKind;
 
 /// Raw bytes: a `Uint8Array` (or `ArrayBuffer`) in JS, a byte array in JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -139,7 +140,7 @@ pub enum Request {
     /// Histogram and ROC plot of a model on a machine type at a threshold (`None`: the model's
     /// default) → [`Reply::Histogram`].
     Histogram {
-        model: Option<String>,
+        model: Option<ModelKind>,
         machine_type: Option<String>,
         threshold: Option<f64>,
     },
@@ -234,6 +235,15 @@ pub struct DetectorInfo {
     pub name: String,
     /// Its label in tables and plots ("AE", "GANomaly" …).
     pub label: String,
+}
+
+impl From<ModelKind> for DetectorInfo {
+    fn from(kind: ModelKind) -> Self {
+        DetectorInfo {
+            name: kind.name().to_string(),
+            label: kind.label().to_string(),
+        }
+    }
 }
 
 /// The result of a request.
@@ -352,7 +362,7 @@ pub struct ResultsView {
     /// The per-ID table.
     pub id_results_html: String,
     /// Models with results, in evaluation order.
-    pub models: Vec<String>,
+    pub models: Vec<DetectorInfo>,
     /// Machine types with results.
     pub machine_types: Vec<String>,
 }

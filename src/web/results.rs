@@ -8,12 +8,6 @@ use crate::eval::table::{
 use crate::metrics::{AucSummary, Confusion, Roc, auc_summary, confusion_at, roc_curve};
 use crate::models::ModelKind;
 
-/// The short model names the page's tables and plots use (the seed paper's column heads):
-/// the registry's label.
-pub fn short_label(kind: ModelKind) -> &'static str {
-    kind.label()
-}
-
 /// Labelled scores of one model on one machine type, pooled over its IDs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PooledScores {

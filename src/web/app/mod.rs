@@ -47,13 +47,7 @@ pub trait WorkerHost {
 /// The detectors the page offers: kind name and label, in table order. The one place that lists
 /// them (from `crate::models::registry`).
 pub fn detectors() -> Vec<DetectorInfo> {
-    ModelKind::ALL
-        .iter()
-        .map(|&kind| DetectorInfo {
-            name: kind.name().to_string(),
-            label: kind.label().to_string(),
-        })
-        .collect()
+    ModelKind::ALL.into_iter().map(DetectorInfo::from).collect()
 }
 
 /// A model the page can use: trained here, loaded from a file, or a bundled demo model.

@@ -7,7 +7,7 @@ use crate::models::ModelKind;
 use crate::report::{
     OperatingPoint, RocSeries, histogram_svg, id_table_html, results_table_html, roc_svg,
 };
-use crate::web::messages::{HistogramView, Reply, ResultsView};
+use crate::web::messages::{DetectorInfo, HistogramView, Reply, ResultsView};
 use crate::web::results::{PooledScores, Results};
 
 /// Bins of the score histograms.
@@ -24,7 +24,7 @@ pub(super) fn view(app: &PageApp) -> Result<Reply, String> {
             .results
             .models()
             .into_iter()
-            .map(|kind| kind.label().to_string())
+            .map(DetectorInfo::from)
             .collect(),
         machine_types: state.results.machine_types(),
     }))
@@ -35,7 +35,7 @@ pub(super) fn view(app: &PageApp) -> Result<Reply, String> {
 /// that operating point. Without a model or type, only the (empty) ROC plot.
 pub(super) fn histogram(
     app: &PageApp,
-    model: Option<String>,
+    model: Option<ModelKind>,
     machine_type: Option<String>,
     threshold: Option<f64>,
 ) -> Result<Reply, String> {
@@ -51,16 +51,22 @@ pub(super) fn histogram(
             confusion: None,
         }));
     };
-    let kind = ModelKind::find(&model).ok_or_else(|| format!("no detector named {model}"))?;
+    let kind = model;
     let pooled = state.results.pooled(kind, &machine_type);
     if pooled.scores.is_empty() {
-        return Err(format!("no labelled scores of {model} on {machine_type}"));
+        return Err(format!(
+            "no labelled scores of {} on {machine_type}",
+            kind.label()
+        ));
     }
-    let name = format!("{machine_type}-{model}");
+    // The newest model of this kind trained on (or made for) this machine type.
     let default_threshold = state
         .models
         .iter()
-        .find(|m| m.name == name)
+        .rev()
+        .find(|m| {
+            m.manifest.kind() == kind && m.manifest.data.machine_types.contains(&machine_type)
+        })
         .map(|m| m.manifest.threshold.value);
     let (min, max) = score_range(&pooled);
     let threshold = threshold.or(default_threshold).unwrap_or((min + max) / 2.0);
