@@ -4,10 +4,11 @@ use sonogan::audio::wav_bytes;
 use sonogan::data::synth::SynthConfig;
 use sonogan::data::{Label, Split};
 use sonogan::eval::table::ClipScore;
+use sonogan::features::{FeatureConfig, FeatureExtractor};
 use sonogan::models::ModelKind;
 use sonogan::web::presets::{Preset, RunOptions, demo_data};
 use sonogan::web::results::Results;
-use sonogan::web::session::{Session, SourceAudio, SourceFile};
+use sonogan::web::session::{Session, SourceAudio, SourceFile, analyse};
 use sonogan::web::summary::{counts, rejected_html, summary_html};
 
 /// A 16 kHz WAV of `secs` seconds of a tone.
@@ -279,5 +280,41 @@ fn presets_resolve_and_bad_options_are_refused() {
         options
             .train_config(sonogan::models::ModelKind::Ae)
             .is_err()
+    );
+}
+
+#[test]
+fn files_analysed_by_feature_workers_match_the_sessions_own_reading() {
+    // A 44.1 kHz file, so decoding includes resampling.
+    let n = 44_100;
+    let samples: Vec<f32> = (0..n).map(|i| 0.2 * (i as f32 * 0.031).sin()).collect();
+    let bytes = wav_bytes(&samples, 44_100).expect("wav");
+    let mut extractor = FeatureExtractor::new(FeatureConfig::default());
+    let analysed = analyse(&mut extractor, "a.wav", SourceAudio::Wav(bytes.clone())).expect("ok");
+    let add = |audio: SourceAudio| {
+        let mut session = Session::new();
+        let file = SourceFile {
+            path: "normal_id_00_00000000.wav".into(),
+            audio,
+        };
+        let report = session.add_files(vec![file], "valve").expect("added");
+        (session, report)
+    };
+    let (direct, _) = add(SourceAudio::Wav(bytes));
+    let (pooled, report) = add(SourceAudio::Analysed(analysed.clone()));
+    assert_eq!(report.added, 1);
+    assert_eq!(pooled.clips()[0].log_mel, direct.clips()[0].log_mel);
+    assert_eq!(pooled.clips()[0].samples, direct.clips()[0].samples);
+    assert_eq!(pooled.clips()[0].entry, direct.clips()[0].entry);
+
+    // A result that does not fit its samples is refused with the reason, like any bad input.
+    let mut broken = analysed;
+    broken.log_mel.truncate(broken.log_mel.len() - 1);
+    let (session, report) = add(SourceAudio::Analysed(broken));
+    assert_eq!((report.added, report.rejected), (0, 1));
+    assert!(
+        session.rejected()[0].reason.contains("spectrogram"),
+        "{:?}",
+        session.rejected()
     );
 }

@@ -2,12 +2,14 @@
 // what the worker (worker.js → src/web/app) sends into the DOM. All heavy work is in the worker;
 // the user's inputs are kept here (inputs.js) so a failed worker is replaced without losing them.
 import { WorkerClient, WorkerStopped } from './client.js';
+import { FeaturePool } from './feature-pool.js';
 import { InputLog, filesFromDrop, filesFromInput, requestFor, sampleBytes } from './inputs.js';
 import { startCapture, stopCapture } from './microphone.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
 const inputs = new InputLog();
+const featurePool = new FeaturePool(); // reads many dropped WAVs in parallel (feature-pool.js)
 let ready = null; // the worker's `ready` event: detectors, built-in types, demo data, formats
 let clipFiles = new Map(); // clip path -> File, for clips whose samples the worker dropped
 let models = [];
@@ -54,7 +56,7 @@ async function ask(request, { transfer = [], long = false } = {}) {
 /** Logs `input` and sends it (the log replays it into a replacement worker). */
 async function submit(input, long = true) {
   inputs.add(input);
-  const { request, transfer } = await requestFor(input, ready.browser_formats);
+  const { request, transfer } = await requestFor(input, ready.browser_formats, featurePool);
   return ask(request, { transfer, long });
 }
 
@@ -344,7 +346,7 @@ async function onRestart(reason, readyEvent) {
   say(`the worker stopped (${reason}); restarting it and reloading ${count} inputs…`);
   let last = null;
   for (const input of [...inputs.entries]) {
-    const { request, transfer } = await requestFor(input, ready.browser_formats);
+    const { request, transfer } = await requestFor(input, ready.browser_formats, featurePool);
     last = await client.call(request, transfer);
     if (last.kind === 'data') showData(last);
     if (last.kind === 'model_loaded') showModels(last.models);

@@ -3,17 +3,24 @@
 // and, for compressed formats, decoded again on replay), recordings (samples + rate), loaded
 // model files (bytes), copies of the models trained in the worker and the backend choice. Each becomes one worker request here.
 
+import { POOL_MIN_FILES, mapLimited } from './feature-pool.js';
+
 /** `Float32Array` → the `Uint8Array` of its bytes, as messages.rs `Samples` expects. */
 export function sampleBytes(f32) {
   return new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength);
 }
 
-/** One `{path, audio}` of an AddFiles request: WAV bytes, or channels decoded by the browser. */
-async function fileInput(file, path, browserFormats) {
+/** One `{path, audio}` of an AddFiles request: a WAV analysed by the feature `pool` (when given),
+ *  WAV bytes, or channels decoded by the browser. */
+async function fileInput(file, path, browserFormats, pool) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const riff = bytes[0] === 0x52 && bytes[1] === 0x49 && bytes[2] === 0x46 && bytes[3] === 0x46;
   const lower = file.name.toLowerCase();
-  if (riff || !browserFormats.some((ext) => lower.endsWith(ext))) return { path, audio: { kind: 'wav', bytes } };
+  if (riff || !browserFormats.some((ext) => lower.endsWith(ext))) {
+    const analysed = pool && riff ? await pool.analyse(path, bytes) : null;
+    if (analysed) return { path, audio: { kind: 'analysed', samples: analysed.samples, log_mel: analysed.log_mel } };
+    return { path, audio: { kind: 'wav', bytes } };
+  }
   try {
     // decodeAudioData exists on the main thread only; the channels go to the worker.
     const ctx = new OfflineAudioContext(1, 1, 16000);
@@ -27,16 +34,20 @@ async function fileInput(file, path, browserFormats) {
 }
 
 /** `{request, transfer}` for one logged input; buffers are fresh copies, the log keeps its own. */
-export async function requestFor(input, browserFormats) {
+export async function requestFor(input, browserFormats, pool = null) {
   switch (input.kind) {
     case 'backend':
       return { request: { type: 'set_backend', choice: input.choice }, transfer: [] };
     case 'builtin':
       return { request: { type: 'load_builtin', config: input.config }, transfer: [] };
     case 'files': {
-      const files = [];
-      for (const { file, path } of input.entries) files.push(await fileInput(file, path, browserFormats));
-      const transfer = files.flatMap((f) => (f.audio.bytes ? [f.audio.bytes.buffer] : (f.audio.channels || []).map((c) => c.buffer)));
+      // Many files go through the feature workers, a few at a time per worker; few files are
+      // read by the session worker itself (starting the pool would cost more than it saves).
+      const usePool = pool && input.entries.length >= POOL_MIN_FILES ? pool : null;
+      const files = await mapLimited(input.entries, usePool ? 2 * usePool.size : 1, ({ file, path }) =>
+        fileInput(file, path, browserFormats, usePool));
+      const transfer = files.flatMap(({ audio }) =>
+        [audio.bytes, audio.samples, audio.log_mel, ...(audio.channels || [])].filter(Boolean).map((a) => a.buffer));
       return { request: { type: 'add_files', files, default_type: input.defaultType }, transfer };
     }
     case 'recording': {

@@ -187,6 +187,18 @@ pub enum AudioInput {
     Decoded { channels: Vec<Samples>, rate: f64 },
     /// The browser could not decode or read it, and why.
     Error { reason: String },
+    /// Decoded and analysed by one of the page's feature workers (`analyse_wav`): 16 kHz mono
+    /// samples and their log-Mel spectrogram, frame-major.
+    Analysed { samples: Samples, log_mel: Samples },
+}
+
+/// A feature worker's result for one WAV file (see [`AudioInput::Analysed`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AnalysedAudio {
+    /// 16 kHz mono samples.
+    pub samples: Samples,
+    /// Their log-Mel spectrogram, frame-major.
+    pub log_mel: Samples,
 }
 
 /// What the worker tells the main thread.

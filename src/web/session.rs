@@ -31,6 +31,46 @@ pub enum SourceAudio {
     },
     /// The browser could not decode the file; the reason is reported.
     Undecodable(String),
+    /// Already decoded to 16 kHz mono and turned into its log-Mel spectrogram by one of the
+    /// page's feature workers ([`analyse`]), so many files are read in parallel.
+    Analysed(Analysed),
+}
+
+/// A file's 16 kHz mono samples and their log-Mel spectrogram (frame-major, docs/DESIGN.md §1.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysed {
+    /// The samples.
+    pub samples: Vec<f32>,
+    /// Their log-Mel spectrogram, `[t * n_mels + m]`.
+    pub log_mel: Vec<f32>,
+}
+
+/// Decodes `source` and computes its log-Mel spectrogram with `extractor`: the per-file work,
+/// done by the session itself or, for many files at once, by the page's feature workers (one
+/// implementation either way). Errors name the file.
+///
+/// ```
+/// use sonogan::features::{FeatureConfig, FeatureExtractor};
+/// use sonogan::web::session::{SourceAudio, analyse};
+/// let mut extractor = FeatureExtractor::new(FeatureConfig::default());
+/// let silence = SourceAudio::Decoded { channels: vec![vec![0.0; 16_000]], sample_rate: 16_000 };
+/// let analysed = analyse(&mut extractor, "one-second.wav", silence).unwrap();
+/// assert_eq!(analysed.log_mel.len(), 32 * 128); // 1 + 16000 / 512 frames of 128 bands
+/// ```
+pub fn analyse(
+    extractor: &mut FeatureExtractor,
+    name: &str,
+    source: SourceAudio,
+) -> Result<Analysed, String> {
+    let samples = match source {
+        SourceAudio::Analysed(analysed) => return Ok(analysed),
+        other => decode(name, other)?.samples,
+    };
+    extractor
+        .check_clip(name, &samples)
+        .map_err(|e| e.to_string())?;
+    let log_mel = extractor.log_mel_frame_major(&samples);
+    Ok(Analysed { samples, log_mel })
 }
 
 /// One input file: its path relative to the drop (folder drops keep their folders) and audio.
@@ -238,8 +278,8 @@ impl Session {
     }
 
     fn decode_and_insert(&mut self, entry: ClipEntry, source: SourceAudio, report: &mut AddReport) {
-        match decode(&entry.rel_path, source) {
-            Ok(clip) => self.insert_samples(entry, clip.samples, report),
+        match analyse(&mut self.extractor, &entry.rel_path, source) {
+            Ok(analysed) => self.insert_analysed(entry, analysed, report),
             Err(reason) => self.reject(entry.rel_path, reason, report),
         }
     }
@@ -250,6 +290,23 @@ impl Session {
             return self.reject(entry.rel_path, e.to_string(), report);
         }
         let log_mel = self.extractor.log_mel_frame_major(&samples);
+        self.insert_analysed(entry, Analysed { samples, log_mel }, report);
+    }
+
+    /// Stores an analysed clip (replacing one at the same path) after checking that its
+    /// spectrogram fits its samples (a feature worker's result is checked like any input).
+    fn insert_analysed(&mut self, entry: ClipEntry, analysed: Analysed, report: &mut AddReport) {
+        let config = self.extractor.config();
+        let expected = config.frame_count(analysed.samples.len()) * config.n_mels;
+        if analysed.log_mel.len() != expected || analysed.samples.len() < config.min_samples() {
+            let reason = format!(
+                "{}: the spectrogram from the feature worker has {} values, expected {expected}",
+                entry.rel_path,
+                analysed.log_mel.len()
+            );
+            return self.reject(entry.rel_path, reason, report);
+        }
+        let Analysed { samples, log_mel } = analysed;
         let seconds = samples.len() as f64 / f64::from(self.extractor.config().sample_rate);
         self.remove(&entry.rel_path);
         let keep = self.kept_samples + samples.len() <= SAMPLE_BUDGET;
@@ -315,6 +372,7 @@ fn decode(name: &str, source: SourceAudio) -> Result<Clip, String> {
             sample_rate,
         } => audio::clip_from_channels(name, &channels, sample_rate, &options),
         SourceAudio::Undecodable(reason) => return Err(format!("{name}: {reason}")),
+        SourceAudio::Analysed(_) => return Err(format!("{name}: already analysed")),
     }
     .map_err(|e| e.to_string())
 }

@@ -14,7 +14,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
 use super::app::{AdapterInfo, PageApp, WorkerHost};
-use super::messages::{Call, Event};
+use super::messages::{AnalysedAudio, Call, Event, Samples};
+use super::session::{SourceAudio, analyse};
+use crate::features::{FeatureConfig, FeatureExtractor};
 
 /// The worker's handle on the Rust core.
 #[wasm_bindgen]
@@ -55,6 +57,27 @@ impl PageWorker {
             }),
         }
     }
+}
+
+/// The work of one of the page's feature workers (`www/feature-worker.js`): the WAV file `bytes`
+/// decoded to 16 kHz mono and its log-Mel spectrogram, as [`AnalysedAudio`] (`Float32Array`
+/// bytes), computed by the session's own [`analyse`]. Errors name the file and the problem.
+#[wasm_bindgen]
+pub fn analyse_wav(name: &str, bytes: Vec<u8>) -> Result<JsValue, JsValue> {
+    thread_local! {
+        // One extractor per feature worker: its FFT plan and mel bank are made once.
+        static EXTRACTOR: RefCell<FeatureExtractor> =
+            RefCell::new(FeatureExtractor::new(FeatureConfig::default()));
+    }
+    let analysed = EXTRACTOR
+        .with(|e| analyse(&mut e.borrow_mut(), name, SourceAudio::Wav(bytes)))
+        .map_err(|e| JsValue::from_str(&e))?;
+    let out = AnalysedAudio {
+        samples: Samples(analysed.samples),
+        log_mel: Samples(analysed.log_mel),
+    };
+    serde::Serialize::serialize(&out, &serde_wasm_bindgen::Serializer::new())
+        .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 /// The browser side of [`WorkerHost`].

@@ -165,11 +165,15 @@ async function checkResultsKept(page, expectedRows, after) {
 async function uploadClips(page, activity) {
   const summaryBefore = (await testIdText(page, 'data-summary')) ?? '';
   const defaultType = await page.$eval('#default-type', (input) => input.value).catch(() => '');
+  // Four files or more go through the page's feature workers (www/feature-pool.js); the broken
+  // one falls back to the session worker, which gives the reason.
+  const extra = ['normal_id_00_00000001.wav', 'anomaly_id_00_00000000.wav'];
   await page.setInputFiles(byTestId('file-input'), [
     { name: VALID_CLIP_NAME, mimeType: 'audio/wav', buffer: validClip() },
+    ...extra.map((name) => ({ name, mimeType: 'audio/wav', buffer: validClip() })),
     { name: BROKEN_CLIP_NAME, mimeType: 'audio/wav', buffer: brokenClip() },
   ]);
-  log(`uploaded ${VALID_CLIP_NAME} and ${BROKEN_CLIP_NAME}`);
+  log(`uploaded ${VALID_CLIP_NAME}, ${extra.join(', ')} and ${BROKEN_CLIP_NAME}`);
   const summary = await poll('data-summary to count the uploaded clip', 2 * MINUTE, async () => {
     activity.throwIfPageError();
     const text = (await testIdText(page, 'data-summary')) ?? '';
@@ -178,6 +182,9 @@ async function uploadClips(page, activity) {
     return text !== summaryBefore && mentionsClip && /\d/.test(text) ? text : undefined;
   });
   log(`data-summary: ${summary.replace(/\s+/g, ' ')}`);
+  const featureWorkers = page.workers().filter((w) => w.url().endsWith('/feature-worker.js')).length;
+  if (featureWorkers === 0) fail('the upload of four files started no feature worker');
+  log(`feature workers: ${featureWorkers}`);
   const rejection = await poll(`rejected-list to name ${BROKEN_CLIP_NAME}`, 2 * MINUTE, async () => {
     activity.throwIfPageError();
     const items = await page.$$eval(`${byTestId('rejected-list')} li`, (lis) =>

@@ -6,7 +6,7 @@ use crate::data::synth::SynthConfig;
 use crate::data::{Label, Split};
 use crate::report::{spectrogram_rgba, waveform_svg};
 use crate::web::messages::{AudioInput, Bytes, ClipView, DataView, FileInput, Reply, Samples};
-use crate::web::session::{AddReport, SourceAudio, SourceFile};
+use crate::web::session::{AddReport, Analysed, SourceAudio, SourceFile};
 use crate::web::summary::{rejected_html, summary_html};
 
 /// Columns of the waveform drawing.
@@ -123,6 +123,10 @@ fn source_file(file: FileInput) -> SourceFile {
             sample_rate: rate.max(0.0).min(f64::from(u32::MAX)) as u32,
         },
         AudioInput::Error { reason } => SourceAudio::Undecodable(reason),
+        AudioInput::Analysed { samples, log_mel } => SourceAudio::Analysed(Analysed {
+            samples: samples.0,
+            log_mel: log_mel.0,
+        }),
     };
     SourceFile {
         path: file.path,
