@@ -2,7 +2,7 @@
 // what the worker (worker.js → src/web/app) sends into the DOM. All heavy work is in the worker;
 // the user's inputs are kept here (inputs.js) so a failed worker is replaced without losing them.
 import { WorkerClient, WorkerStopped } from './client.js';
-import { FeaturePool } from './feature-pool.js';
+import { FeaturePool, mapLimited } from './feature-pool.js';
 import { InputLog, filesFromDrop, filesFromInput, requestFor, sampleBytes } from './inputs.js';
 import { startCapture, stopCapture } from './microphone.js';
 
@@ -372,6 +372,13 @@ async function main() {
   // For tools/bench-web, the end-to-end test (crash: the restart hook) and the console.
   window.sonoganApp = {
     benchmark_features: async (clips) => (await ask({ type: 'benchmark_features', clips })).value,
+    benchmark_pool: async (bytes, clips) => {
+      const all = (n) => mapLimited(Array.from({ length: n }), 2 * featurePool.size, () => featurePool.analyse('bench.wav', bytes));
+      await all(2 * featurePool.size); // starts and warms every worker
+      const started = performance.now();
+      await all(clips);
+      return (performance.now() - started) / clips;
+    },
     crash: () => client.call({ type: 'crash' }).catch(() => {}),
     inputs: () => inputs.count(),
     restarts: () => client.restarts,
