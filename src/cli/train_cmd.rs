@@ -4,7 +4,7 @@ use super::load::{self, LoadOptions};
 use crate::data::Split;
 use crate::device::{DeviceChoice, select_device};
 use crate::eval::protocol::{
-    JobProgress, JobSlot, NativeHost, TrainJob, TrainedModel, model_config, train,
+    JobError, JobProgress, JobSlot, NativeHost, TrainJob, model_config, train,
 };
 use crate::models::{ModelConfig, ModelKind};
 use crate::runtime::block_on;
@@ -134,7 +134,10 @@ pub fn run(args: TrainArgs) -> Result<()> {
         clips: &clips,
         slot: JobSlot::single(),
     };
-    let trained = train_with_bar(&job, &device.device)?;
+    let trained = with_progress_bar(job.model.kind(), |host| {
+        block_on(train(host, &device.device, &job))
+    })
+    .with_context(|| format!("training {} failed", args.model))?;
     let manifest = &trained.manifest;
     save_file(&args.out, trained.detector.as_ref(), manifest)?;
     eprintln!(
@@ -146,23 +149,27 @@ pub fn run(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs the protocol's training of `job` with a progress bar that shows losses and the ETA.
-pub fn train_with_bar(job: &TrainJob<'_>, device: &burn::tensor::Device) -> Result<TrainedModel> {
-    let kind = job.model.kind();
+/// The protocol's host for a terminal: `run` (a protocol call, blocked on) gets a host whose
+/// progress events drive a bar with the losses and the ETA of `kind`'s training.
+pub fn with_progress_bar<T>(
+    kind: ModelKind,
+    run: impl FnOnce(&mut NativeHost<&mut dyn FnMut(&JobProgress)>) -> Result<T, JobError>,
+) -> Result<T, JobError> {
     let mut bar: Option<ProgressBar> = None;
-    let mut host = NativeHost::new(|event: &JobProgress| {
+    let mut show = |event: &JobProgress| {
         let p = &event.progress;
         let bar =
             bar.get_or_insert_with(|| super::progress::counter(p.total_steps as u64, "steps"));
         bar.set_position(p.step as u64);
         bar.set_message(format_progress(kind, p));
-    });
-    let trained = block_on(train(&mut host, device, job));
-    drop(host);
+    };
+    let outcome = run(&mut NativeHost::new(
+        &mut show as &mut dyn FnMut(&JobProgress),
+    ));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    trained.with_context(|| format!("training {kind} failed"))
+    outcome
 }
 
 /// "ae epoch 3/100 G 12.3 val 11.9 (40k vec/s)"
