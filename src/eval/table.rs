@@ -15,11 +15,13 @@
 
 mod dcase;
 mod format;
+mod pooled;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use dcase::write_dcase_files;
 pub use dcase::{DcaseFile, RESULT_FILE_NAME, dcase_result_csv, dcase_score_files};
 pub use format::format_table2;
+pub use pooled::PooledScores;
 
 use std::collections::{BTreeMap, HashSet};
 

@@ -7,9 +7,8 @@ use super::svg::{
     BELOW_AXIS, Frame, INK, LEGEND_LINE, LegendEntry, document, escape_html, format_fixed, legend,
     linear_ticks, px,
 };
-use crate::data::Label;
-use crate::eval::table::ClipScore;
-use crate::metrics::{Roc, auc_summary, roc_curve};
+use crate::eval::table::{ClipScore, PooledScores};
+use crate::metrics::Roc;
 use crate::models::ModelKind;
 
 /// Left edge of the plot area (room for tick labels and the y label).
@@ -190,13 +189,9 @@ pub fn roc_series_by_model(
     models
         .into_iter()
         .filter_map(|model| {
-            let (labels, values): (Vec<bool>, Vec<f64>) = scores
-                .iter()
-                .filter(|c| c.model == model && c.machine_type == machine_type)
-                .filter_map(|c| c.label.map(|l| (l == Label::Anomaly, c.score)))
-                .unzip();
-            let summary = auc_summary(&labels, &values, max_fpr).ok()?;
-            let roc = roc_curve(&labels, &values).ok()?;
+            let (roc, summary) = PooledScores::of(scores, model, machine_type)
+                .roc(max_fpr)
+                .ok()?;
             Some(RocSeries {
                 label: model.label().to_string(),
                 roc,

@@ -2,54 +2,11 @@
 //! series, score histograms with a threshold, and the DCASE-format exports (docs/DESIGN.md §1.7, §1.8).
 
 use crate::data::Label;
+pub use crate::eval::table::PooledScores;
 use crate::eval::table::{
     ClipScore, DCASE_MAX_FPR, EvalTable, dcase_result_csv, dcase_score_files,
 };
-use crate::metrics::{AucSummary, Confusion, Roc, auc_summary, confusion_at, roc_curve};
 use crate::models::ModelKind;
-
-/// Labelled scores of one model on one machine type, pooled over its IDs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PooledScores {
-    /// True = anomalous.
-    pub labels: Vec<bool>,
-    /// Clip scores, same order.
-    pub scores: Vec<f64>,
-}
-
-impl PooledScores {
-    /// Scores of the normal clips.
-    pub fn normal(&self) -> Vec<f64> {
-        self.of_class(false)
-    }
-
-    /// Scores of the anomalous clips.
-    pub fn anomalous(&self) -> Vec<f64> {
-        self.of_class(true)
-    }
-
-    fn of_class(&self, anomalous: bool) -> Vec<f64> {
-        self.labels
-            .iter()
-            .zip(&self.scores)
-            .filter(|(l, _)| **l == anomalous)
-            .map(|(_, s)| *s)
-            .collect()
-    }
-
-    /// ROC curve and AUC/pAUC (pAUC at the DCASE max FPR); errors when a class is missing.
-    pub fn roc(&self) -> Result<(Roc, AucSummary), String> {
-        let roc = roc_curve(&self.labels, &self.scores).map_err(|e| e.to_string())?;
-        let summary =
-            auc_summary(&self.labels, &self.scores, DCASE_MAX_FPR).map_err(|e| e.to_string())?;
-        Ok((roc, summary))
-    }
-
-    /// Confusion counts when clips scoring at least `threshold` are called anomalous.
-    pub fn confusion(&self, threshold: f64) -> Result<Confusion, String> {
-        confusion_at(&self.labels, &self.scores, threshold).map_err(|e| e.to_string())
-    }
-}
 
 /// Every clip score of the page's evaluations; a new run of a model on a machine type replaces
 /// that model's earlier scores on the type.
@@ -112,13 +69,7 @@ impl Results {
 
     /// Labelled scores of `model` on `machine_type` (unlabelled clips left out).
     pub fn pooled(&self, model: ModelKind, machine_type: &str) -> PooledScores {
-        let (labels, scores) = self
-            .scores
-            .iter()
-            .filter(|s| s.model == model && s.machine_type == machine_type)
-            .filter_map(|s| s.label.map(|l| (l == Label::Anomaly, s.score)))
-            .unzip();
-        PooledScores { labels, scores }
+        PooledScores::of(&self.scores, model, machine_type)
     }
 
     /// Scores as one CSV: `model,machine_type,machine_id,file,label,score`, plus each model's

@@ -5,7 +5,7 @@ use super::PageApp;
 use crate::eval::table::DCASE_MAX_FPR;
 use crate::models::ModelKind;
 use crate::report::{
-    OperatingPoint, RocSeries, histogram_svg, id_table_html, results_table_html, roc_svg,
+    OperatingPoint, histogram_svg, id_table_html, results_table_html, roc_series_by_model, roc_svg,
 };
 use crate::web::messages::{DetectorInfo, HistogramView, Reply, ResultsView};
 use crate::web::results::{PooledScores, Results};
@@ -101,31 +101,22 @@ fn score_range(pooled: &PooledScores) -> (f64, f64) {
 /// ROC curves of every model on `machine_type` (test clips pooled over IDs), FPR ≤ 0.1 shaded;
 /// with `marker` (model, threshold), that model's operating point is marked.
 fn roc_plot(results: &Results, machine_type: &str, marker: Option<(ModelKind, f64)>) -> String {
-    let mut series = Vec::new();
-    let mut point = None;
-    for kind in results.models() {
-        let pooled = results.pooled(kind, machine_type);
-        let model = kind.label().to_string();
-        let Ok((roc, summary)) = pooled.roc() else {
-            continue;
-        };
-        if let Some((m, t)) = marker
-            && m == kind
-            && let Ok(c) = pooled.confusion(t)
-        {
-            point = Some(OperatingPoint {
-                label: format!("{model} at {t:.4}"),
-                fpr: c.fpr,
-                tpr: c.tpr,
-            });
+    let series = roc_series_by_model(results.scores(), machine_type, DCASE_MAX_FPR);
+    let point = marker.and_then(|(kind, threshold)| {
+        let label = kind.label();
+        if !series.iter().any(|s| s.label == label) {
+            return None;
         }
-        series.push(RocSeries {
-            label: model,
-            roc,
-            auc: summary.auc,
-            pauc: summary.pauc,
-        });
-    }
+        let c = results
+            .pooled(kind, machine_type)
+            .confusion(threshold)
+            .ok()?;
+        Some(OperatingPoint {
+            label: format!("{label} at {threshold:.4}"),
+            fpr: c.fpr,
+            tpr: c.tpr,
+        })
+    });
     roc_svg(&series, DCASE_MAX_FPR, point)
 }
 
