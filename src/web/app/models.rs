@@ -2,6 +2,7 @@
 //! with a model, and the live microphone meter.
 
 use super::{PageApp, PageModel};
+use crate::features::Vectors;
 use crate::features::stack::stack_frame_major;
 use crate::report::{CurveSeries, curves_svg, score_strip_rgba};
 use crate::store;
@@ -115,11 +116,7 @@ pub(super) async fn explain(app: &PageApp, path: &str, name: &str) -> Result<Rep
         let hop_s = config.hop_length as f64 / f64::from(config.sample_rate);
         (vectors, clip.frames(config.n_mels), config.frames, hop_s)
     };
-    let model = take(app, name)?;
-    let scores = score_vectors(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
-    let threshold = model.1.manifest.threshold.value;
-    put_back(app, model);
-    let scores = scores.map_err(|e| format!("{path}: {e}"))?;
+    let (scores, threshold) = score_with(app, name, &vectors, path).await?;
     let score = mean_score(&scores).ok_or_else(|| format!("{path}: no vectors"))?;
     let frame_scores = per_frame_scores(&scores, frames, stack);
     Ok(Reply::Explain(Explanation {
@@ -147,11 +144,7 @@ pub(super) async fn meter_push(
         .borrow_mut()
         .session
         .vectors("microphone", &window)?;
-    let model = take(app, name)?;
-    let scores = score_vectors(model.1.detector.as_ref(), &vectors, DEFAULT_SCORE_CHUNK).await;
-    let threshold = model.1.manifest.threshold.value;
-    put_back(app, model);
-    let scores = scores.map_err(|e| format!("microphone: {e}"))?;
+    let (scores, threshold) = score_with(app, name, &vectors, "microphone").await?;
     let score = mean_score(&scores).unwrap_or(f64::NAN);
     app.state.borrow_mut().meter.record(score);
     Ok(Reply::Meter {
@@ -161,6 +154,22 @@ pub(super) async fn meter_push(
             svg: meter_svg(app, threshold),
         }),
     })
+}
+
+/// Per-vector scores of `vectors` (from `what`, named in errors) with model `name`, and the
+/// model's threshold.
+async fn score_with(
+    app: &PageApp,
+    name: &str,
+    vectors: &Vectors,
+    what: &str,
+) -> Result<(Vec<f32>, f64), String> {
+    let model = take(app, name)?;
+    let scores = score_vectors(model.1.detector.as_ref(), vectors, DEFAULT_SCORE_CHUNK).await;
+    let threshold = model.1.manifest.threshold.value;
+    put_back(app, model);
+    let scores = scores.map_err(|e| format!("{what}: {e}"))?;
+    Ok((scores, threshold))
 }
 
 /// The meter's recent scores and the threshold as SVG.
