@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::audio::{self, Clip, DecodeOptions};
+use crate::audio::{self, DecodeOptions};
 use crate::data::synth::{self, SynthConfig};
 use crate::data::{ClipEntry, Dataset, DatasetOptions, Label, Rejected, Split};
 use crate::eval::protocol::FeatureClip;
@@ -62,10 +62,27 @@ pub fn analyse(
     name: &str,
     source: SourceAudio,
 ) -> Result<Analysed, String> {
-    let samples = match source {
+    // Decoded to 16 kHz mono (docs/DESIGN.md §1.2, §10.13).
+    let options = DecodeOptions::default();
+    let clip = match source {
         SourceAudio::Analysed(analysed) => return Ok(analysed),
-        other => decode(name, other)?.samples,
-    };
+        SourceAudio::Undecodable(reason) => return Err(format!("{name}: {reason}")),
+        SourceAudio::Wav(bytes) => audio::decode_wav(name, &bytes, &options),
+        SourceAudio::Decoded {
+            channels,
+            sample_rate,
+        } => audio::clip_from_channels(name, &channels, sample_rate, &options),
+    }
+    .map_err(|e| e.to_string())?;
+    with_log_mel(extractor, name, clip.samples)
+}
+
+/// 16 kHz mono `samples` with their log-Mel spectrogram; an error for a clip too short for it.
+fn with_log_mel(
+    extractor: &mut FeatureExtractor,
+    name: &str,
+    samples: Vec<f32>,
+) -> Result<Analysed, String> {
     extractor
         .check_clip(name, &samples)
         .map_err(|e| e.to_string())?;
@@ -286,11 +303,10 @@ impl Session {
 
     /// Computes the features of a decoded clip and stores it (replacing one at the same path).
     fn insert_samples(&mut self, entry: ClipEntry, samples: Vec<f32>, report: &mut AddReport) {
-        if let Err(e) = self.extractor.check_clip(&entry.rel_path, &samples) {
-            return self.reject(entry.rel_path, e.to_string(), report);
+        match with_log_mel(&mut self.extractor, &entry.rel_path, samples) {
+            Ok(analysed) => self.insert_analysed(entry, analysed, report),
+            Err(reason) => self.reject(entry.rel_path, reason, report),
         }
-        let log_mel = self.extractor.log_mel_frame_major(&samples);
-        self.insert_analysed(entry, Analysed { samples, log_mel }, report);
     }
 
     /// Stores an analysed clip (replacing one at the same path) after checking that its
@@ -360,21 +376,6 @@ impl Session {
             })
             .collect()
     }
-}
-
-/// Decodes one file's audio to 16 kHz mono (docs/DESIGN.md §1.2, §10.13), errors naming the file.
-fn decode(name: &str, source: SourceAudio) -> Result<Clip, String> {
-    let options = DecodeOptions::default();
-    match source {
-        SourceAudio::Wav(bytes) => audio::decode_wav(name, &bytes, &options),
-        SourceAudio::Decoded {
-            channels,
-            sample_rate,
-        } => audio::clip_from_channels(name, &channels, sample_rate, &options),
-        SourceAudio::Undecodable(reason) => return Err(format!("{name}: {reason}")),
-        SourceAudio::Analysed(_) => return Err(format!("{name}: already analysed")),
-    }
-    .map_err(|e| e.to_string())
 }
 
 /// Where a file dropped on its own goes: a test clip of `machine_type`, labelled and given an ID
