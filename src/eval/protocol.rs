@@ -9,12 +9,20 @@
 //! registry builds them) nor who hosts it.
 //!
 //! ```
-//! use sonogan::eval::protocol::{JobSlot, NativeHost, TrainJob, train};
+//! use sonogan::eval::protocol::{JobSlot, NativeHost, TrainJob, model_config, train};
 //! use sonogan::models::ModelKind;
+//! use sonogan::train::TrainConfig;
 //! # use sonogan::eval::protocol::FeatureClip;
 //! # fn clips() -> Vec<FeatureClip> { Vec::new() }
 //! let clips = clips(); // training clips of one machine type, file-sorted
-//! let job = TrainJob::defaults(ModelKind::Ae, "valve", &clips, JobSlot::single());
+//! let train_config = TrainConfig::default();
+//! let job = TrainJob {
+//!     model: model_config(ModelKind::Ae, &train_config),
+//!     train: train_config,
+//!     machine_type: "valve",
+//!     clips: &clips,
+//!     slot: JobSlot::single(),
+//! };
 //! let mut host = NativeHost::new(|_progress| {});
 //! let outcome = sonogan::runtime::block_on(train(&mut host, &burn::tensor::Device::flex(), &job));
 //! assert!(outcome.is_err()); // no clips, no model
@@ -30,7 +38,7 @@ use crate::features::{FeatureConfig, Vectors};
 use crate::models::{Detector, ModelConfig, ModelKind, new_detector};
 use crate::store::{DataDescription, Manifest};
 use crate::train::{
-    CancelToken, DEFAULT_SCORE_CHUNK, Progress, TrainConfig, TrainedSummary, Trainer, clip_score,
+    DEFAULT_SCORE_CHUNK, Progress, TrainConfig, TrainedSummary, Trainer, clip_score,
 };
 
 /// One clip of a data set with its feature vectors.
@@ -85,24 +93,15 @@ pub trait Host {
     fn cancelled(&self) -> bool;
 }
 
-/// A host for native callers: progress to a closure, no yielding, a cancel token.
+/// A host for native callers: progress to a closure, no yielding, never cancelled.
 pub struct NativeHost<F: FnMut(&JobProgress)> {
     on_progress: F,
-    cancel: CancelToken,
 }
 
 impl<F: FnMut(&JobProgress)> NativeHost<F> {
     /// A host that calls `on_progress` after every step.
     pub fn new(on_progress: F) -> Self {
-        NativeHost {
-            on_progress,
-            cancel: CancelToken::new(),
-        }
-    }
-
-    /// A handle that stops the run from elsewhere (a signal handler).
-    pub fn cancel_token(&self) -> CancelToken {
-        self.cancel.clone()
+        NativeHost { on_progress }
     }
 }
 
@@ -112,7 +111,7 @@ impl<F: FnMut(&JobProgress)> Host for NativeHost<F> {
     }
     async fn yield_now(&mut self) {}
     fn cancelled(&self) -> bool {
-        self.cancel.is_cancelled()
+        false
     }
 }
 
@@ -129,25 +128,6 @@ pub struct TrainJob<'a> {
     pub clips: &'a [FeatureClip],
     /// Where the job sits in the run.
     pub slot: JobSlot,
-}
-
-impl<'a> TrainJob<'a> {
-    /// A job with the default training settings and `kind`'s default hyper-parameters.
-    pub fn defaults(
-        kind: ModelKind,
-        machine_type: &'a str,
-        clips: &'a [FeatureClip],
-        slot: JobSlot,
-    ) -> Self {
-        let train = TrainConfig::default();
-        TrainJob {
-            model: model_config(kind, &train),
-            train,
-            machine_type,
-            clips,
-            slot,
-        }
-    }
 }
 
 /// A trained detector with what its model file keeps.

@@ -13,7 +13,7 @@
 //! - decisions that need a loss value (the discriminator re-initialisation of GANomaly and
 //!   Skip-GANomaly, docs/DESIGN.md §3.2/§4.2) happen in [`Detector::on_losses_read`], which the trainer
 //!   calls with the values it read. Natively the trainer reads every step, so this is the
-//!   spec's per-step check; in the browser it is checked at each (less frequent) read.
+//!   design's per-step check; in the browser it is checked at each (less frequent) read.
 //!   This is a documented deviation forced by asynchronous reads.
 //! - all randomness (initialisation, latent noise, dropout masks) comes from a ChaCha8 stream
 //!   seeded by the constructor's `seed`, never from the device's global generator, so the same
@@ -98,8 +98,8 @@ pub enum ModelError {
 
 /// One training step's losses as `(name, scalar tensor)` pairs, still on the device.
 ///
-/// The trainer reads them when it wants to (synchronously natively, asynchronously in the
-/// browser) and hands the values back through [`Detector::on_losses_read`]. The tensors are
+/// The trainer reads them when it wants to (an awaited read; every `loss_read_every` steps, which
+/// is every step natively) and hands the values back through [`Detector::on_losses_read`]. The tensors are
 /// detached from the autodiff graph and live on the model's plain (non-autodiff) device, shape
 /// `[1]`. The first pair is the headline loss of the model; names of whole-network losses are
 /// the network names (`"G"`, `"D"`, `"E"`), components use `"G.con"`-style names.

@@ -232,11 +232,8 @@ fn run(seed: u64) -> RunRecord {
     };
     let mut trainer = Trainer::new(ae(seed), clips(&[30, 30], 4), train).expect("trainer");
     let mut losses = Vec::new();
-    loop {
-        match block_on(trainer.step()).expect("step") {
-            Some(p) => losses.push(p.losses),
-            None => break,
-        }
+    while let Some(p) = block_on(trainer.step()).expect("step") {
+        losses.push(p.losses);
     }
     let validation = trainer.validation_losses().to_vec();
     let parameters = trainer
