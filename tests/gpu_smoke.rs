@@ -43,7 +43,7 @@ fn scores_after_steps(kind: ModelKind, device: &burn::tensor::Device) -> Vec<f32
     for _ in 0..5 {
         block_on(trainer.step()).expect("step");
     }
-    block_on(score_vectors(trainer.detector(), &clips()[0], 4096)).expect("scores")
+    block_on(score_vectors(trainer.detector(), &clips()[0], None, 4096)).expect("scores")
 }
 
 #[test]

@@ -31,7 +31,7 @@ mod subset;
 mod summary;
 pub mod synth;
 
-pub use names::AUDIO_EXTENSIONS;
+pub use names::{AUDIO_EXTENSIONS, machine_id_in_path};
 pub use subset::subset;
 pub use summary::{DatasetSummary, IdSummary, LabelCounts, count_clips};
 

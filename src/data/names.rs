@@ -58,6 +58,23 @@ pub fn parse_machine_id(token: &str) -> Option<String> {
     is_digits(digits, 2).then(|| format!("id_{digits}"))
 }
 
+/// The machine ID a clip's path names: its DCASE file name (`…/normal_id_02_00000001.wav`) or a
+/// MIMII folder (`…/id_02/normal/00000001.wav`); `None` when neither does. Paths use `/` or `\\`.
+///
+/// ```
+/// use sonogan::data::machine_id_in_path;
+/// assert_eq!(machine_id_in_path("valve/test/anomaly_id_04_00000003.wav").as_deref(), Some("id_04"));
+/// assert_eq!(machine_id_in_path("fan/id_02/normal/00000001.wav").as_deref(), Some("id_02"));
+/// assert_eq!(machine_id_in_path("recording.wav"), None);
+/// ```
+pub fn machine_id_in_path(path: &str) -> Option<String> {
+    let mut components = path.rsplit(['/', '\\']);
+    let file_name = components.next()?;
+    parse_dcase_name(file_name)
+        .map(|name| name.machine_id)
+        .or_else(|| components.find_map(parse_machine_id))
+}
+
 /// What a DCASE file name says: its label (`None` when unlabelled) and its machine ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DcaseName {

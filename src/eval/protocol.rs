@@ -192,9 +192,11 @@ pub async fn train<H: Host>(
     if job.clips.is_empty() {
         return Err(fail(&"no training clips"));
     }
-    let detector = new_detector(&job.model, device, job.train.seed).map_err(|e| fail(&e))?;
+    let (model, clip_ids) = with_training_ids(job.model.clone(), job.clips);
+    let detector = new_detector(&model, device, job.train.seed).map_err(|e| fail(&e))?;
     let vectors = job.clips.iter().map(|c| c.vectors.clone()).collect();
-    let mut trainer = Trainer::new(detector, vectors, job.train.clone()).map_err(|e| fail(&e))?;
+    let mut trainer = Trainer::with_machine_ids(detector, vectors, &clip_ids, job.train.clone())
+        .map_err(|e| fail(&e))?;
     let stop = trainer.cancel_token();
     loop {
         if host.cancelled() {
@@ -222,6 +224,21 @@ pub async fn train<H: Host>(
     })
 }
 
+/// The configuration with the training clips' machine IDs recorded (sorted, distinct) and each
+/// clip's index among them, for detectors conditioned on the ID (docs/DESIGN.md §12.3); others
+/// get their configuration back unchanged and no indices.
+fn with_training_ids(mut model: ModelConfig, clips: &[FeatureClip]) -> (ModelConfig, Vec<u32>) {
+    let ids = describe(clips).machine_ids;
+    if !model.settings_mut().set_machine_ids(ids.clone()) {
+        return (model, Vec::new());
+    }
+    let clip_ids = clips
+        .iter()
+        .map(|c| ids.binary_search(&c.entry.machine_id).unwrap_or(0) as u32)
+        .collect();
+    (model, clip_ids)
+}
+
 /// The host's view of a step of `job`.
 fn progress_event(job: &TrainJob<'_>, progress: Progress) -> JobProgress {
     let within = progress.step as f64 / progress.total_steps.max(1) as f64;
@@ -244,7 +261,8 @@ pub async fn score_clips<H: Host>(
 ) -> Result<Vec<ClipScore>, String> {
     let mut scores = Vec::with_capacity(clips.len());
     for clip in clips {
-        let score = clip_score(detector, &clip.vectors, DEFAULT_SCORE_CHUNK)
+        let machine_id = Some(clip.entry.machine_id.as_str());
+        let score = clip_score(detector, &clip.vectors, machine_id, DEFAULT_SCORE_CHUNK)
             .await
             .map_err(|e| format!("scoring {}: {e}", clip.entry.rel_path))?;
         scores.push(ClipScore {

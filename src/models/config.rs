@@ -19,6 +19,24 @@ pub trait DetectorConfig {
 
     /// The first hyper-parameter outside its valid range, described.
     fn problem(&self) -> Option<String>;
+
+    /// The machine IDs the model is conditioned on, in one-hot column order (the columns follow
+    /// the `input_dim` feature columns, docs/DESIGN.md §12.3); empty when it is not conditioned.
+    fn machine_ids(&self) -> &[String] {
+        &[]
+    }
+
+    /// Records the training data's machine IDs (sorted, distinct) before the detector is built;
+    /// `false` when this detector does not condition on them.
+    fn set_machine_ids(&mut self, ids: Vec<String>) -> bool {
+        let _ = ids;
+        false
+    }
+
+    /// Width of the rows the detector takes: the features plus one column per machine ID.
+    fn input_width(&self) -> usize {
+        self.input_dim() + self.machine_ids().len()
+    }
 }
 
 /// The first of `sizes` that is zero, as a problem.

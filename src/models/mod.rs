@@ -26,6 +26,14 @@ mod config;
 pub mod egbad;
 mod ema;
 pub mod ganomaly;
+pub mod gaussian;
+pub mod gmade;
+pub mod gmm;
+mod kmeans;
+mod linalg;
+pub mod made;
+pub mod mahalanobis;
+pub mod mixture;
 pub mod nets;
 mod optim;
 mod registry;
@@ -39,6 +47,9 @@ pub use ae::AeConfig;
 pub use config::DetectorConfig;
 pub use egbad::EgbadConfig;
 pub use ganomaly::GanomalyConfig;
+pub use gmade::GmadeConfig;
+pub use gmm::GmmConfig;
+pub use mahalanobis::MahalanobisConfig;
 pub use registry::{KindInfo, ModelConfig, ModelKind, REGISTRY, Training, new_detector};
 pub use settings::{AdamFlavour, AdamSettings, BatchNormSettings, InitScheme};
 pub use skip_ganomaly::SkipGanomalyConfig;
@@ -91,6 +102,22 @@ pub enum ModelError {
     /// Weight bytes that are corrupt, truncated, or do not match the model's architecture.
     #[error("weights: {0}")]
     Weights(String),
+    /// A training entry point of the other [`Training`] kind was called.
+    #[error("{kind} does not support {call} (see its registry row's training kind)")]
+    WrongTraining {
+        /// The model kind.
+        kind: ModelKind,
+        /// The entry point that was called.
+        call: &'static str,
+    },
+    /// A fit whose statistics cannot be used (e.g. a covariance that is not positive definite).
+    #[error("{kind}: {problem}")]
+    Fit {
+        /// The model kind.
+        kind: ModelKind,
+        /// What went wrong.
+        problem: String,
+    },
     /// Reading tensor values back from the device failed.
     #[error("reading tensors from the device failed: {0}")]
     Read(String),
@@ -108,6 +135,16 @@ pub type StepLosses = Vec<(String, Tensor<1>)>;
 /// A callback that [`Detector::train_step_observed`] invokes right after each network update
 /// with the name of the network(s) just updated (e.g. `"G"`, `"D"`, `"G+E"`) and the model.
 pub type StepObserver<'a> = dyn FnMut(&str, &dyn Detector) + 'a;
+
+/// What a [`Training::Passes`] detector reports at the end of a pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassEnd {
+    /// True when the fit is complete (no further pass wanted).
+    pub done: bool,
+    /// Statistics of the pass for progress displays, e.g. `("log-likelihood", -812.5)`; a
+    /// non-finite value stops the run as diverged.
+    pub statistics: Vec<(String, f32)>,
+}
 
 /// The interface every anomaly detector offers.
 ///
@@ -128,9 +165,12 @@ pub trait Detector: Send {
 
     /// How many batches one training step consumes: 1, or 2 for EGBAD, whose D step and G/E
     /// step use batches from two independent permutations (docs/DESIGN.md §5.3).
-    fn batches_per_step(&self) -> usize;
+    fn batches_per_step(&self) -> usize {
+        1
+    }
 
-    /// The networks that have their own optimiser, e.g. `["G", "D"]` or `["G", "D", "E"]`.
+    /// The named parameter groups: the networks that have their own optimiser (e.g. `["G",
+    /// "D"]`), or a density model's fitted statistics (e.g. `["gaussian"]`).
     fn network_names(&self) -> &'static [&'static str];
 
     /// One training iteration on `batches` (exactly [`Detector::batches_per_step`] of them,
@@ -138,11 +178,19 @@ pub trait Detector: Send {
     /// though BatchNorm then sees zero variance), calling `observer` after each network update
     /// (used by tests to check that an update touches only its own network). No host reads
     /// happen here.
+    /// Only [`Training::Gradient`] detectors implement it; the others answer
+    /// [`ModelError::WrongTraining`].
     fn train_step_observed(
         &mut self,
         batches: &[Tensor<2>],
         observer: &mut StepObserver<'_>,
-    ) -> Result<StepLosses, ModelError>;
+    ) -> Result<StepLosses, ModelError> {
+        let _ = (batches, observer);
+        Err(ModelError::WrongTraining {
+            kind: self.kind(),
+            call: "train_step",
+        })
+    }
 
     /// One training iteration (see [`Detector::train_step_observed`]).
     fn train_step(&mut self, batches: &[Tensor<2>]) -> Result<StepLosses, ModelError> {
@@ -152,7 +200,34 @@ pub trait Detector: Send {
     /// Called by the trainer with loss values it has read (names as in [`StepLosses`]).
     /// GANomaly and Skip-GANomaly re-initialise D here when the read `"D"` loss is below the
     /// configured threshold (1e-5, docs/DESIGN.md §3.2/§4.2); the others ignore it.
-    fn on_losses_read(&mut self, losses: &[(String, f32)]);
+    fn on_losses_read(&mut self, losses: &[(String, f32)]) {
+        let _ = losses;
+    }
+
+    /// The most passes over the training vectors a [`Training::Passes`] detector makes (0 for
+    /// gradient-trained ones); it may finish earlier ([`PassEnd::done`]).
+    fn max_passes(&self) -> usize {
+        0
+    }
+
+    /// Accumulates one batch of the current pass (row-major `rows`, `input_width` wide, in file
+    /// order; docs/DESIGN.md §11, §12.3). Only [`Training::Passes`] detectors implement it.
+    fn fit_batch(&mut self, rows: &[f32]) -> Result<(), ModelError> {
+        let _ = rows;
+        Err(ModelError::WrongTraining {
+            kind: self.kind(),
+            call: "fit_batch",
+        })
+    }
+
+    /// Closes the current pass: updates the model from what the pass accumulated and says
+    /// whether another pass is needed. Only [`Training::Passes`] detectors implement it.
+    fn end_pass(&mut self) -> Result<PassEnd, ModelError> {
+        Err(ModelError::WrongTraining {
+            kind: self.kind(),
+            call: "end_pass",
+        })
+    }
 
     /// Per-vector anomaly scores `[n]` of `x` (`[n, input_dim]`), computed in inference mode
     /// (BatchNorm running statistics, no dropout; EMA weights for EGBAD). Higher = more anomalous.

@@ -21,7 +21,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use super::config::DetectorConfig;
-use super::{Detector, ModelError, ae, egbad, ganomaly, skip_ganomaly};
+use super::{Detector, ModelError, ae, egbad, ganomaly, gmade, gmm, mahalanobis, skip_ganomaly};
 
 /// How a detector learns from the training vectors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -29,6 +29,10 @@ use super::{Detector, ModelError, ae, egbad, ganomaly, skip_ganomaly};
 pub enum Training {
     /// Mini-batch gradient steps with its own optimisers ([`Detector::train_step`]).
     Gradient,
+    /// Passes over the training vectors in file order that accumulate statistics in batches
+    /// ([`Detector::fit_batch`], [`Detector::end_pass`]); no optimiser, no epochs setting
+    /// (docs/DESIGN.md §11, §12.3).
+    Passes,
 }
 
 /// One row of the registry: what the rest of the crate may know about a detector kind.
@@ -171,6 +175,33 @@ detectors! {
         title: "EGBAD",
         training: Gradient,
         uses_machine_ids: false,
+        quick_learning_rate: Some(1e-3),
+    },
+    /// Squared Mahalanobis distance under a Ledoit-Wolf Gaussian (docs/DESIGN.md §11.1).
+    Mahalanobis => mahalanobis::Mahalanobis(MahalanobisConfig) {
+        name: "mahalanobis",
+        label: "Mahalanobis",
+        title: "Mahalanobis distance (Ledoit-Wolf covariance)",
+        training: Passes,
+        uses_machine_ids: false,
+        quick_learning_rate: None,
+    },
+    /// Negative log-likelihood under a diagonal Gaussian mixture (docs/DESIGN.md §11.2).
+    Gmm => gmm::GaussianMixture(GmmConfig) {
+        name: "gmm",
+        label: "GMM",
+        title: "Gaussian mixture (diagonal covariances)",
+        training: Passes,
+        uses_machine_ids: false,
+        quick_learning_rate: None,
+    },
+    /// A MADE density estimator with group masks, the paper's upper bound (docs/DESIGN.md §11.3).
+    Gmade => gmade::Gmade(GmadeConfig) {
+        name: "gmade",
+        label: "GMADE",
+        title: "Group-masked autoencoder density estimator (GMADE)",
+        training: Gradient,
+        uses_machine_ids: true,
         quick_learning_rate: Some(1e-3),
     },
 }

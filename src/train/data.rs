@@ -14,6 +14,8 @@ pub struct TrainingData {
     vectors: Vec<f32>,
     clip_lengths: Vec<usize>,
     split_at: usize,
+    /// Each vector's machine-ID index (docs/DESIGN.md §12.3); empty when the run has none.
+    row_ids: Vec<u32>,
 }
 
 impl TrainingData {
@@ -51,7 +53,48 @@ impl TrainingData {
             vectors,
             clip_lengths,
             split_at,
+            row_ids: Vec::new(),
         })
+    }
+
+    /// Attaches each clip's machine-ID index (one per clip, in clip order) to its vectors, for
+    /// detectors conditioned on the machine ID (docs/DESIGN.md §12.3).
+    pub fn with_machine_ids(mut self, clip_ids: &[u32]) -> Result<Self, TrainError> {
+        if clip_ids.len() != self.clip_count() {
+            return Err(TrainError::InvalidData(format!(
+                "{} machine IDs for {} clips",
+                clip_ids.len(),
+                self.clip_count()
+            )));
+        }
+        self.row_ids = self
+            .clip_lengths
+            .iter()
+            .zip(clip_ids)
+            .flat_map(|(&len, &id)| std::iter::repeat_n(id, len))
+            .collect();
+        Ok(self)
+    }
+
+    /// True when the vectors carry machine IDs.
+    pub fn has_machine_ids(&self) -> bool {
+        !self.row_ids.is_empty()
+    }
+
+    /// The machine-ID indices of vectors `range` (empty without IDs).
+    pub fn ids(&self, range: Range<usize>) -> &[u32] {
+        match self.has_machine_ids() {
+            true => &self.row_ids[range],
+            false => &[],
+        }
+    }
+
+    /// The machine-ID indices of the vectors with the given indices (empty without IDs).
+    pub fn gather_ids(&self, indices: &[u32]) -> Vec<u32> {
+        match self.has_machine_ids() {
+            true => indices.iter().map(|&i| self.row_ids[i as usize]).collect(),
+            false => Vec::new(),
+        }
     }
 
     /// Length of one vector.

@@ -13,6 +13,9 @@ pub enum TrainError {
     /// Malformed input vectors (the message names the clip).
     #[error("invalid training data: {0}")]
     InvalidData(String),
+    /// A missing or unknown machine ID for a detector conditioned on it (docs/DESIGN.md §12.3).
+    #[error("machine ID: {0}")]
+    MachineId(String),
     /// No vectors to train on.
     #[error("no training data: {0}")]
     NoData(String),

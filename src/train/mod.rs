@@ -30,6 +30,9 @@ pub use config::{DEFAULT_SCORE_CHUNK, TrainConfig};
 pub use data::TrainingData;
 pub use error::TrainError;
 pub use progress::{Progress, RunClock};
-pub use scoring::{clip_score, mean_score, range_means, score_rows, score_vectors, to_tensor};
+pub use scoring::{
+    RowIds, clip_ids, clip_score, mean_score, range_means, score_rows, score_vectors, to_tensor,
+    with_machine_ids,
+};
 pub use summary::{MIN_VALIDATION_CLIPS, NormalScores, TrainedSummary};
 pub use trainer::{MIN_BATCH, Trainer};

@@ -26,6 +26,81 @@ fn chunks(n: usize, chunk: usize) -> impl Iterator<Item = Range<usize>> {
         .map(move |start| start..(start + chunk).min(n))
 }
 
+/// The machine ID of each row handed to a detector, for detectors conditioned on it
+/// (docs/DESIGN.md §12.3); ignored by the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowIds<'a> {
+    /// Not known (e.g. a microphone recording): conditioned detectors refuse such rows.
+    Unknown,
+    /// Every row has this machine-ID index.
+    Same(u32),
+    /// One machine-ID index per row.
+    PerRow(&'a [u32]),
+}
+
+impl RowIds<'_> {
+    /// The index of row `row`, if known.
+    fn of(&self, row: usize) -> Option<u32> {
+        match self {
+            RowIds::Unknown => None,
+            RowIds::Same(id) => Some(*id),
+            RowIds::PerRow(ids) => ids.get(row).copied(),
+        }
+    }
+}
+
+/// The row-major input of a detector: `rows` (`dim` wide, `start` = index of the first row in
+/// `ids`) followed by one one-hot column per machine ID when the detector is conditioned on
+/// `id_count` IDs (docs/DESIGN.md §12.3).
+pub fn with_machine_ids(
+    rows: &[f32],
+    dim: usize,
+    ids: RowIds<'_>,
+    start: usize,
+    id_count: usize,
+) -> Result<Vec<f32>, TrainError> {
+    if id_count == 0 {
+        return Ok(rows.to_vec());
+    }
+    let n = rows.len() / dim.max(1);
+    let mut out = Vec::with_capacity(n * (dim + id_count));
+    for (row, values) in rows.chunks_exact(dim).enumerate() {
+        let id = ids
+            .of(start + row)
+            .filter(|&id| (id as usize) < id_count)
+            .ok_or_else(|| TrainError::MachineId(format!(
+                "the detector is conditioned on {id_count} machine IDs, but vector {} has {}",
+                start + row + 1,
+                ids.of(start + row).map_or("none".to_string(), |id| format!("ID index {id}"))
+            )))?;
+        out.extend_from_slice(values);
+        out.extend((0..id_count).map(|k| if k == id as usize { 1.0 } else { 0.0 }));
+    }
+    Ok(out)
+}
+
+/// The machine-ID index of `machine_id` in the detector's conditioning list (`Same(0)` for an
+/// unconditioned detector, which ignores it). A conditioned detector refuses an unknown or
+/// missing ID, naming the IDs it was trained on.
+pub fn clip_ids(detector: &dyn Detector, machine_id: Option<&str>) -> Result<RowIds<'static>, TrainError> {
+    let config = detector.config();
+    let known = config.settings().machine_ids();
+    if known.is_empty() {
+        return Ok(RowIds::Same(0));
+    }
+    machine_id
+        .and_then(|id| known.iter().position(|k| k == id))
+        .map(|index| RowIds::Same(index as u32))
+        .ok_or_else(|| {
+            TrainError::MachineId(format!(
+                "{} is conditioned on the machine ID and was trained on {}; this clip has {}",
+                detector.kind().label(),
+                known.join(", "),
+                machine_id.map_or("no machine ID (name it like id_00_….wav)".to_string(), |id| format!("'{id}'"))
+            ))
+        })
+}
+
 /// Checks that the vectors fit the detector's input.
 fn check_dim(detector: &dyn Detector, dim: usize) -> Result<(), TrainError> {
     let expected = detector.config().input_dim();
@@ -39,48 +114,42 @@ fn check_dim(detector: &dyn Detector, dim: usize) -> Result<(), TrainError> {
     Ok(())
 }
 
-/// The `[n, dim]` input tensors of the row-major `rows`, `chunk` vectors each, on `device`.
-fn chunk_tensors(
-    rows: &[f32],
-    dim: usize,
-    chunk: usize,
-    device: &Device,
-) -> impl Iterator<Item = Tensor<2>> {
-    chunks(rows.len() / dim, chunk).map(move |range| {
-        to_tensor(
-            rows[range.start * dim..range.end * dim].to_vec(),
-            dim,
-            device,
-        )
-    })
-}
-
-/// Per-vector scores of the row-major `rows` (`dim` wide), `chunk` vectors per forward pass.
+/// Per-vector scores of the row-major `rows` (`dim` feature columns), `chunk` vectors per
+/// forward pass, with each row's machine ID for conditioned detectors.
 pub async fn score_rows(
     detector: &dyn Detector,
     rows: &[f32],
     dim: usize,
+    ids: RowIds<'_>,
     chunk: usize,
 ) -> Result<Vec<f32>, TrainError> {
     check_dim(detector, dim)?;
     let device = detector.device();
-    let mut scores = Vec::with_capacity(rows.len() / dim);
-    for x in chunk_tensors(rows, dim, chunk, &device) {
+    let id_count = detector.config().settings().machine_ids().len();
+    let n = rows.len() / dim;
+    let mut scores = Vec::with_capacity(n);
+    for range in chunks(n, chunk) {
+        let part = &rows[range.start * dim..range.end * dim];
+        let input = with_machine_ids(part, dim, ids, range.start, id_count)?;
+        let x = to_tensor(input, dim + id_count, &device);
         scores.extend(f32_values(detector.score(x)?.into_data_async().await)?);
     }
     Ok(scores)
 }
 
-/// Per-vector anomaly scores of a clip's vectors (inference mode), `chunk` vectors at a time.
+/// Per-vector anomaly scores of a clip's vectors (inference mode), `chunk` vectors at a time;
+/// `machine_id` (e.g. `"id_00"`) is needed by detectors conditioned on it.
 pub async fn score_vectors(
     detector: &dyn Detector,
     vectors: &Vectors,
+    machine_id: Option<&str>,
     chunk: usize,
 ) -> Result<Vec<f32>, TrainError> {
     if vectors.is_empty() {
         return Ok(Vec::new());
     }
-    score_rows(detector, &vectors.data, vectors.dim, chunk).await
+    let ids = clip_ids(detector, machine_id)?;
+    score_rows(detector, &vectors.data, vectors.dim, ids, chunk).await
 }
 
 /// The mean of `scores` in f64; `None` when empty.
@@ -96,9 +165,10 @@ pub fn mean_score(scores: &[f32]) -> Option<f64> {
 pub async fn clip_score(
     detector: &dyn Detector,
     vectors: &Vectors,
+    machine_id: Option<&str>,
     chunk: usize,
 ) -> Result<f64, TrainError> {
-    mean_score(&score_vectors(detector, vectors, chunk).await?).ok_or_else(no_vectors)
+    mean_score(&score_vectors(detector, vectors, machine_id, chunk).await?).ok_or_else(no_vectors)
 }
 
 fn no_vectors() -> TrainError {

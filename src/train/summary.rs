@@ -1,7 +1,7 @@
 //! The outcome of a finished run: what the model file records about training, and the
 //! normal clip scores its default threshold is derived from.
 
-use super::scoring::{range_means, score_rows};
+use super::scoring::{RowIds, range_means, score_rows};
 use super::{TrainError, Trainer};
 use crate::models::Detector;
 use crate::store::ScoreSource;
@@ -68,7 +68,8 @@ impl Trainer {
                     self.data.dim(),
                     self.config.score_chunk,
                 );
-                let scores = score_rows(self.detector(), rows, dim, chunk).await?;
+                let ids = RowIds::PerRow(self.data.ids(0..self.data.train_len()));
+                let scores = score_rows(self.detector(), rows, dim, ids, chunk).await?;
                 self.training_normal_scores(&scores)
             }
         };

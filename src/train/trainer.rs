@@ -9,10 +9,10 @@ use super::batches::EpochOrder;
 use super::cancel::CancelToken;
 use super::losses::read_losses;
 use super::progress::{Progress, RunClock};
-use super::scoring::{mean_score, to_tensor};
+use super::scoring::{RowIds, mean_score, to_tensor, with_machine_ids};
 use super::{TrainConfig, TrainError, TrainingData};
 use crate::features::Vectors;
-use crate::models::{Detector, StepLosses};
+use crate::models::{Detector, StepLosses, Training};
 
 /// Smallest batch BatchNorm can train on (the batch variance of one vector is zero).
 pub const MIN_BATCH: usize = 2;
@@ -34,6 +34,12 @@ pub struct Trainer {
     rng: ChaCha8Rng,
     order: Option<EpochOrder>,
     pub(super) steps_per_epoch: usize,
+    /// How the detector learns (its registry row).
+    training: Training,
+    /// Epochs (gradient) or the most passes (pass-fitted) of the run.
+    epochs_total: usize,
+    /// A pass-fitted detector said its fit is complete.
+    fit_done: bool,
     pub(super) epochs_done: usize,
     step_in_epoch: usize,
     pub(super) steps_done: usize,
@@ -66,8 +72,30 @@ impl Trainer {
         clips: Vec<Vectors>,
         config: TrainConfig,
     ) -> Result<Self, TrainError> {
+        Self::with_machine_ids(detector, clips, &[], config)
+    }
+
+    /// [`Trainer::new`] for data that carries machine IDs: `clip_ids[i]` is clip `i`'s index in
+    /// the detector's conditioning list (docs/DESIGN.md §12.3). Detectors not conditioned on
+    /// the ID ignore them; a conditioned one needs them.
+    pub fn with_machine_ids(
+        detector: Box<dyn Detector>,
+        clips: Vec<Vectors>,
+        clip_ids: &[u32],
+        config: TrainConfig,
+    ) -> Result<Self, TrainError> {
         config.check(detector.as_ref())?;
-        let data = TrainingData::from_clips(clips, config.validation_split)?;
+        let mut data = TrainingData::from_clips(clips, config.validation_split)?;
+        let id_count = detector.config().settings().machine_ids().len();
+        if id_count > 0 {
+            if clip_ids.is_empty() {
+                return Err(TrainError::MachineId(format!(
+                    "{} is conditioned on {id_count} machine IDs but the training data carries none",
+                    detector.kind().label()
+                )));
+            }
+            data = data.with_machine_ids(clip_ids)?;
+        }
         let expected = detector.config().input_dim();
         if data.dim() != expected {
             return Err(TrainError::DimensionMismatch {
@@ -86,6 +114,11 @@ impl Trainer {
         let steps_per_epoch =
             super::batches::batch_ranges(data.train_len(), config.batch_size).len();
         let device = detector.device();
+        let training = detector.kind().info().training;
+        let epochs_total = match training {
+            Training::Gradient => config.epochs,
+            Training::Passes => detector.max_passes().max(1),
+        };
         Ok(Self {
             detector,
             data,
@@ -94,6 +127,9 @@ impl Trainer {
             device,
             order: None,
             steps_per_epoch,
+            training,
+            epochs_total,
+            fit_done: false,
             epochs_done: 0,
             step_in_epoch: 0,
             steps_done: 0,
@@ -135,13 +171,14 @@ impl Trainer {
     }
 
     /// Steps of the whole run.
+    /// Steps of the whole run (for a pass-fitted detector: an upper bound, it may stop early).
     pub fn total_steps(&self) -> usize {
-        self.steps_per_epoch * self.config.epochs
+        self.steps_per_epoch * self.epochs_total
     }
 
-    /// True when every epoch is done.
+    /// True when every epoch is done (or a pass-fitted detector's fit is complete).
     pub fn is_finished(&self) -> bool {
-        self.epochs_done >= self.config.epochs
+        self.fit_done || self.epochs_done >= self.epochs_total
     }
 
     /// Mean held-out score at the end of each finished epoch (empty without validation data).
@@ -215,7 +252,7 @@ impl Trainer {
         self.check_running()?;
         Err(TrainError::Unfinished {
             epochs_done: self.epochs_done,
-            epochs: self.config.epochs,
+            epochs: self.epochs_total,
         })
     }
 
@@ -228,9 +265,14 @@ impl Trainer {
         }
         self.check_running()?;
         self.clock.start();
-        let batches = self.next_batches();
-        let batch_len = batches.first().map_or(0, |b| b.dims()[0]);
-        let losses = self.detector.train_step(&batches)?;
+        let (losses, batch_len) = match self.training {
+            Training::Gradient => {
+                let batches = self.next_batches()?;
+                let batch_len = batches.first().map_or(0, |b| b.dims()[0]);
+                (Some(self.detector.train_step(&batches)?), batch_len)
+            }
+            Training::Passes => (None, self.fit_next_batch()?),
+        };
         self.step_in_epoch += 1;
         self.steps_done += 1;
         self.vectors_done += batch_len;
@@ -243,18 +285,49 @@ impl Trainer {
             self.order = None;
             self.step_in_epoch = 0;
             self.epochs_done += 1;
+            if self.training == Training::Passes {
+                self.end_pass()?;
+            }
         }
         Ok(Some(StepDone {
-            losses_to_read: read_due.then_some(losses),
-            epoch_end,
+            losses_to_read: losses.filter(|_| read_due),
+            // A pass-fitted model is only scored once its fit is complete.
+            epoch_end: epoch_end && (self.training == Training::Gradient || self.is_finished()),
         }))
+    }
+
+    /// Hands the next batch of the pass (in file order: the statistics do not depend on the
+    /// order) to a pass-fitted detector; returns its length.
+    fn fit_next_batch(&mut self) -> Result<usize, TrainError> {
+        let ranges = super::batches::batch_ranges(self.data.train_len(), self.config.batch_size);
+        let range = ranges[self.step_in_epoch].clone();
+        let id_count = self.detector.config().settings().machine_ids().len();
+        let ids = self.data.ids(0..self.data.len());
+        let rows = with_machine_ids(
+            self.data.rows(range.clone()),
+            self.data.dim(),
+            RowIds::PerRow(ids),
+            range.start,
+            id_count,
+        )?;
+        self.detector.fit_batch(&rows)?;
+        Ok(range.len())
+    }
+
+    /// Closes a pass of a pass-fitted detector: records its statistics (a non-finite one is a
+    /// divergence) and whether the fit is complete.
+    fn end_pass(&mut self) -> Result<(), TrainError> {
+        let end = self.detector.end_pass()?;
+        self.fit_done = end.done;
+        self.accept_losses(end.statistics)
     }
 
     /// The batches of the next step, one per stream the detector asks for, drawing a fresh
     /// epoch order at the start of each epoch.
-    fn next_batches(&mut self) -> Vec<Tensor<2>> {
+    fn next_batches(&mut self) -> Result<Vec<Tensor<2>>, TrainError> {
         let streams = self.detector.batches_per_step();
         let (train_len, batch_size) = (self.data.train_len(), self.config.batch_size);
+        let id_count = self.detector.config().settings().machine_ids().len();
         let rng = &mut self.rng;
         let order = self
             .order
@@ -262,7 +335,17 @@ impl Trainer {
         order
             .batch(self.step_in_epoch)
             .into_iter()
-            .map(|indices| to_tensor(self.data.gather(indices), self.data.dim(), &self.device))
+            .map(|indices| {
+                let ids = self.data.gather_ids(indices);
+                let rows = with_machine_ids(
+                    &self.data.gather(indices),
+                    self.data.dim(),
+                    RowIds::PerRow(&ids),
+                    0,
+                    id_count,
+                )?;
+                Ok(to_tensor(rows, self.data.dim() + id_count, &self.device))
+            })
             .collect()
     }
 
@@ -294,7 +377,8 @@ impl Trainer {
             self.data.dim(),
             self.config.score_chunk,
         );
-        super::scoring::score_rows(self.detector.as_ref(), rows, dim, chunk).await
+        let ids = RowIds::PerRow(self.data.ids(self.data.train_len()..self.data.len()));
+        super::scoring::score_rows(self.detector.as_ref(), rows, dim, ids, chunk).await
     }
 
     /// Records an epoch's validation scores and their mean.
@@ -320,7 +404,7 @@ impl Trainer {
         };
         Progress {
             epoch,
-            epochs: self.config.epochs,
+            epochs: self.epochs_total,
             step_in_epoch,
             steps_per_epoch: self.steps_per_epoch,
             step: self.steps_done,

@@ -6,8 +6,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal, StandardNormal};
 use sonogan::models::{
-    AeConfig, Detector, EgbadConfig, GanomalyConfig, ModelConfig, ModelKind, SkipGanomalyConfig,
-    new_detector,
+    AeConfig, Detector, EgbadConfig, GanomalyConfig, GmadeConfig, GmmConfig, MahalanobisConfig,
+    ModelConfig, ModelKind, REGISTRY, SkipGanomalyConfig, Training, new_detector,
 };
 
 pub fn device() -> Device {
@@ -99,6 +99,16 @@ pub fn auc(normal: &[f32], anomalous: &[f32]) -> f64 {
     wins / (normal.len() * anomalous.len()) as f64
 }
 
+/// The kinds trained by gradient steps (the step-level tests here apply to them; the
+/// pass-fitted ones are covered by tests/density.rs and tests/registry.rs).
+pub fn gradient_kinds() -> Vec<ModelKind> {
+    REGISTRY
+        .iter()
+        .filter(|k| k.training == Training::Gradient)
+        .map(|k| k.kind)
+        .collect()
+}
+
 /// Small but structurally complete configurations, so each test runs in seconds.
 pub fn small_config(kind: ModelKind, input_dim: usize) -> ModelConfig {
     match kind {
@@ -122,6 +132,21 @@ pub fn small_config(kind: ModelKind, input_dim: usize) -> ModelConfig {
             hidden_dim: 32,
             d_hidden_dim: 32,
             ..EgbadConfig::default()
+        }),
+        ModelKind::Mahalanobis => ModelConfig::Mahalanobis(MahalanobisConfig {
+            input_dim,
+            ..MahalanobisConfig::default()
+        }),
+        ModelKind::Gmm => ModelConfig::Gmm(GmmConfig {
+            input_dim,
+            components: 3,
+            ..GmmConfig::default()
+        }),
+        ModelKind::Gmade => ModelConfig::Gmade(GmadeConfig {
+            input_dim,
+            groups: 4,
+            hidden_dim: 32,
+            ..GmadeConfig::default()
         }),
     }
 }

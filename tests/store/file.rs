@@ -39,8 +39,8 @@ fn round_trip_gives_identical_scores_and_manifest() {
     assert_eq!(loaded_manifest, manifest);
     assert_eq!(loaded.kind(), detector.kind());
     let probe = clips(1, 40, 99).remove(0);
-    let before = block_on(score_vectors(detector.as_ref(), &probe, 7)).expect("scores");
-    let after = block_on(score_vectors(loaded.as_ref(), &probe, 7)).expect("scores");
+    let before = block_on(score_vectors(detector.as_ref(), &probe, None, 7)).expect("scores");
+    let after = block_on(score_vectors(loaded.as_ref(), &probe, None, 7)).expect("scores");
     assert_eq!(
         before, after,
         "scores must be bit-identical after a round trip"
@@ -80,7 +80,7 @@ fn threshold_comes_from_the_normal_training_clip_scores_only() {
     normal[10].data.truncate(16 * 6);
     let scores: Vec<f64> = normal
         .iter()
-        .map(|clip| block_on(clip_score(detector.as_ref(), clip, 5)).expect("clip score"))
+        .map(|clip| block_on(clip_score(detector.as_ref(), clip, None, 5)).expect("clip score"))
         .collect();
     let expected = DecisionThreshold::from_normal_scores(&scores).expect("threshold");
     assert_close(manifest.threshold.value, expected.value, 1e-6, "threshold");

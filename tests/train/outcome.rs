@@ -11,7 +11,7 @@ fn validation_loss_is_the_mean_score_of_the_held_out_vectors() {
     }; // 60 → 54 trained on
     let mut trainer = Trainer::new(ae(2), input, config(2, 16)).expect("trainer");
     block_on(trainer.run_to_end(|_| {})).expect("training");
-    let scores = block_on(score_vectors(trainer.detector(), &tail, 4)).expect("scores");
+    let scores = block_on(score_vectors(trainer.detector(), &tail, None, 4)).expect("scores");
     let mean = scores.iter().map(|&s| f64::from(s)).sum::<f64>() / scores.len() as f64;
     let reported = *trainer.validation_losses().last().unwrap();
     assert!(
@@ -52,7 +52,7 @@ fn normal_scores_come_from_validation_clips_when_there_are_three() {
         .iter()
         .zip(&expected_clips)
     {
-        let expected = block_on(clip_score(detector.as_ref(), clip, 3)).expect("clip score");
+        let expected = block_on(clip_score(detector.as_ref(), clip, None, 3)).expect("clip score");
         assert!(
             (got - expected).abs() <= 1e-6 * expected.abs(),
             "{got} vs {expected}"
@@ -125,17 +125,17 @@ fn every_model_kind_trains_through_the_trainer() {
 fn clip_score_is_the_mean_of_vector_scores_whatever_the_chunk() {
     let detector = ae(9);
     let clip = clips(&[23], 8).remove(0);
-    let whole = block_on(score_vectors(detector.as_ref(), &clip, 4096)).expect("scores");
-    let chunked = block_on(score_vectors(detector.as_ref(), &clip, 5)).expect("scores");
+    let whole = block_on(score_vectors(detector.as_ref(), &clip, None, 4096)).expect("scores");
+    let chunked = block_on(score_vectors(detector.as_ref(), &clip, None, 5)).expect("scores");
     assert_eq!(whole.len(), 23);
     for (a, b) in whole.iter().zip(&chunked) {
         assert!((a - b).abs() <= 1e-6 * a.abs().max(1e-6), "{a} vs {b}");
     }
     let mean = whole.iter().map(|&s| f64::from(s)).sum::<f64>() / 23.0;
-    let score = block_on(clip_score(detector.as_ref(), &clip, 5)).expect("clip score");
+    let score = block_on(clip_score(detector.as_ref(), &clip, None, 5)).expect("clip score");
     assert!((score - mean).abs() <= 1e-6 * mean);
     assert!(matches!(
-        block_on(clip_score(detector.as_ref(), &Vectors::default(), 5)),
+        block_on(clip_score(detector.as_ref(), &Vectors::default(), None, 5)),
         Err(TrainError::NoData(_))
     ));
     let wrong = Vectors {
@@ -143,7 +143,7 @@ fn clip_score_is_the_mean_of_vector_scores_whatever_the_chunk() {
         data: vec![0.0; 8],
     };
     assert!(matches!(
-        block_on(score_vectors(detector.as_ref(), &wrong, 5)),
+        block_on(score_vectors(detector.as_ref(), &wrong, None, 5)),
         Err(TrainError::DimensionMismatch { .. })
     ));
 }

@@ -98,7 +98,7 @@ pub async fn train_and_evaluate(device: &Device, backend: &str) -> TinyRun {
     let summary = trainer.summary().await.expect("run summary");
     let mut scores = Vec::new();
     for clip in &test {
-        let score = clip_score(trainer.detector(), &clip.vectors, config.score_chunk)
+        let score = clip_score(trainer.detector(), &clip.vectors, None, config.score_chunk)
             .await
             .expect("clip score");
         scores.push(ClipScore {

@@ -53,7 +53,7 @@ async fn one_ae_step(device: &Device, batch: &[f32], probe: &Vectors) -> OneStep
     let (name, loss) = losses.into_iter().next().expect("a headline loss");
     let loss = read_values(loss).await;
     assert_eq!(loss.len(), 1, "loss {name} is a scalar");
-    let scores_after = score_vectors(detector.as_ref(), probe, DEFAULT_SCORE_CHUNK)
+    let scores_after = score_vectors(detector.as_ref(), probe, None, DEFAULT_SCORE_CHUNK)
         .await
         .expect("scores after the step");
     OneStep {

@@ -165,7 +165,14 @@ async fn score_with(
     what: &str,
 ) -> Result<(Vec<f32>, f64), String> {
     let model = take(app, name)?;
-    let scores = score_vectors(model.1.detector.as_ref(), vectors, DEFAULT_SCORE_CHUNK).await;
+    let machine_id = crate::data::machine_id_in_path(what);
+    let scores = score_vectors(
+        model.1.detector.as_ref(),
+        vectors,
+        machine_id.as_deref(),
+        DEFAULT_SCORE_CHUNK,
+    )
+    .await;
     let threshold = model.1.manifest.threshold.value;
     put_back(app, model);
     let scores = scores.map_err(|e| format!("{what}: {e}"))?;
