@@ -18,14 +18,16 @@ use std::path::PathBuf;
 /// Settings shared by `train` and `eval`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainingArgs {
-    /// Passes over the training vectors (the DCASE baseline uses 100).
+    /// Passes over the training vectors (the DCASE baseline uses 100). The pass-fitted
+    /// detectors (mahalanobis, gmm) make the passes their fit needs instead.
     #[arg(long, default_value_t = 100)]
     pub epochs: usize,
     /// Vectors per batch.
     #[arg(long, default_value_t = 512)]
     pub batch: usize,
-    /// Learning rate (default: the model's own, 1e-3 for the AE, 2e-4 for GANomaly and
-    /// Skip-GANomaly, 1e-4 for EGBAD).
+    /// Learning rate (default: the model's own, 1e-3 for the AE and GMADE, 2e-4 for GANomaly
+    /// and Skip-GANomaly, 1e-4 for EGBAD). Detectors without an optimiser (mahalanobis, gmm)
+    /// have none: `train` refuses it for them, `eval` applies it to the others only.
     #[arg(long)]
     pub lr: Option<f64>,
     /// Seed of initialisation, batch order, noise and subsets: the same seed gives the same model on the CPU.
@@ -107,6 +109,12 @@ pub struct TrainArgs {
 /// Run the command.
 pub fn run(args: TrainArgs) -> Result<()> {
     check_params(&args.training.params, &[args.model])?;
+    if let (Some(lr), None) = (args.training.lr, args.training.model_config(args.model)?.learning_rate()) {
+        bail!(
+            "--lr {lr}: {} has no optimiser (it is fitted in passes over the data), so a learning rate does not apply",
+            args.model
+        );
+    }
     let opts = args.training.load_options();
     let dataset = load::scan(&args.data, &opts)?;
     let entries = load::select(&dataset, &args.machine_type, Split::Train, &opts);

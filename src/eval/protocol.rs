@@ -195,8 +195,9 @@ pub async fn train<H: Host>(
     let (model, clip_ids) = with_training_ids(job.model.clone(), job.clips);
     let detector = new_detector(&model, device, job.train.seed).map_err(|e| fail(&e))?;
     let vectors = job.clips.iter().map(|c| c.vectors.clone()).collect();
-    let mut trainer = Trainer::with_machine_ids(detector, vectors, &clip_ids, job.train.clone())
-        .map_err(|e| fail(&e))?;
+    let train = job.train.for_model(&model);
+    let mut trainer =
+        Trainer::with_machine_ids(detector, vectors, &clip_ids, train).map_err(|e| fail(&e))?;
     let stop = trainer.cancel_token();
     loop {
         if host.cancelled() {

@@ -84,6 +84,17 @@ impl TrainConfig {
         Ok(())
     }
 
+    /// These settings for one detector of a run: a learning-rate override is dropped for a
+    /// detector without an optimiser (a pass-fitted one, docs/DESIGN.md §12.3), so one run
+    /// can hold every kind. The CLI's `train` refuses `--lr` for such a detector instead.
+    pub fn for_model(&self, model: &crate::models::ModelConfig) -> TrainConfig {
+        let mut config = self.clone();
+        if model.learning_rate().is_none() {
+            config.learning_rate = None;
+        }
+        config
+    }
+
     /// Applies the run's overrides (the learning rate) to a model configuration; build the
     /// detector from the result. [`super::Trainer::new`] checks that this was done.
     pub fn apply_to(&self, model: &mut crate::models::ModelConfig) {
