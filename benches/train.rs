@@ -31,14 +31,21 @@ fn random_rows(rows: usize, seed: u64) -> Vec<f32> {
 
 /// A batch of dB-like random vectors.
 fn random_batch(seed: u64, device: &Device) -> Tensor<2> {
-    Tensor::from_data(TensorData::new(random_rows(BATCH, seed), [BATCH, DIM]), device)
+    Tensor::from_data(
+        TensorData::new(random_rows(BATCH, seed), [BATCH, DIM]),
+        device,
+    )
 }
 
 fn training_step(c: &mut Criterion) {
     let device = Device::flex();
     let mut group = c.benchmark_group("train_step_batch512_flex");
     group.sample_size(20);
-    for kind in REGISTRY.iter().filter(|k| k.training == Training::Gradient).map(|k| k.kind) {
+    for kind in REGISTRY
+        .iter()
+        .filter(|k| k.training == Training::Gradient)
+        .map(|k| k.kind)
+    {
         let config = ModelConfig::default_for(kind);
         let Ok(mut model) = new_detector(&config, &device, 0) else {
             panic!("the default {kind} configuration must be valid");
@@ -63,15 +70,25 @@ fn pass_fit(c: &mut Criterion) {
     let mut group = c.benchmark_group("fit_40_clips_flex");
     group.sample_size(10);
     let clips: Vec<Vectors> = (0..FIT_CLIPS)
-        .map(|clip| Vectors { dim: DIM, data: random_rows(VECTORS_PER_CLIP, clip as u64) })
+        .map(|clip| Vectors {
+            dim: DIM,
+            data: random_rows(VECTORS_PER_CLIP, clip as u64),
+        })
         .collect();
     group.throughput(Throughput::Elements((FIT_CLIPS * VECTORS_PER_CLIP) as u64));
-    for kind in REGISTRY.iter().filter(|k| k.training == Training::Passes).map(|k| k.kind) {
+    for kind in REGISTRY
+        .iter()
+        .filter(|k| k.training == Training::Passes)
+        .map(|k| k.kind)
+    {
         let config = ModelConfig::default_for(kind);
         group.bench_function(kind.name(), |bench| {
             bench.iter(|| {
                 let detector = new_detector(&config, &device, 0).unwrap_or_else(|e| panic!("{e}"));
-                let run = TrainConfig { validation_split: 0.0, ..TrainConfig::default() };
+                let run = TrainConfig {
+                    validation_split: 0.0,
+                    ..TrainConfig::default()
+                };
                 let mut trainer =
                     Trainer::new(detector, clips.clone(), run).unwrap_or_else(|e| panic!("{e}"));
                 block_on(trainer.run_to_end(|_| {})).unwrap_or_else(|e| panic!("{e}"))

@@ -171,5 +171,8 @@ fn density_detectors_learn_valve() {
     };
     assert_learns(defaults(ModelKind::Mahalanobis, &run), "valve", run.clone());
     let (before, after) = untrained_and_trained_auc(&defaults(ModelKind::Gmm, &run), "valve", &run);
-    assert!(after >= 0.75 && after - before >= 0.15, "gmm on valve: {before:.3} → {after:.3}");
+    assert!(
+        after >= 0.75 && after - before >= 0.15,
+        "gmm on valve: {before:.3} → {after:.3}"
+    );
 }

@@ -10,7 +10,8 @@ mod models_support;
 
 use burn::tensor::Tensor;
 use models_support::{
-    Manifold, Snapshot, auc, build, device, gradient_kinds, read, small_config, snapshot, step_batches, train,
+    Manifold, Snapshot, auc, build, device, gradient_kinds, read, small_config, snapshot,
+    step_batches, train,
 };
 use sonogan::device::{DeviceChoice, DeviceError, select_device};
 use sonogan::models::{

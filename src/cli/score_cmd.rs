@@ -77,8 +77,13 @@ pub fn run(args: ScoreArgs) -> Result<()> {
             let path = path.display().to_string();
             match vectors.and_then(|v| {
                 let machine_id = crate::data::machine_id_in_path(&path);
-                block_on(clip_score(detector.as_ref(), &v, machine_id.as_deref(), DEFAULT_SCORE_CHUNK))
-                    .map_err(|e| format!("{path}: {e}"))
+                block_on(clip_score(
+                    detector.as_ref(),
+                    &v,
+                    machine_id.as_deref(),
+                    DEFAULT_SCORE_CHUNK,
+                ))
+                .map_err(|e| format!("{path}: {e}"))
             }) {
                 Ok(score) => ClipOutcome {
                     path,

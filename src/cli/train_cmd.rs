@@ -109,7 +109,10 @@ pub struct TrainArgs {
 /// Run the command.
 pub fn run(args: TrainArgs) -> Result<()> {
     check_params(&args.training.params, &[args.model])?;
-    if let (Some(lr), None) = (args.training.lr, args.training.model_config(args.model)?.learning_rate()) {
+    if let (Some(lr), None) = (
+        args.training.lr,
+        args.training.model_config(args.model)?.learning_rate(),
+    ) {
         bail!(
             "--lr {lr}: {} has no optimiser (it is fitted in passes over the data), so a learning rate does not apply",
             args.model

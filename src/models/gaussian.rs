@@ -147,7 +147,8 @@ impl LedoitWolf {
         Ok(rows
             .chunks_exact(p)
             .map(|row| {
-                let centred: Vec<f64> = row.iter().zip(&self.location).map(|(x, m)| x - m).collect();
+                let centred: Vec<f64> =
+                    row.iter().zip(&self.location).map(|(x, m)| x - m).collect();
                 (0..p)
                     .map(|j| {
                         let z: f64 = (0..p).map(|i| centred[i] * w[i * p + j]).sum();

@@ -84,7 +84,10 @@ impl DetectorConfig for GmadeConfig {
             .or_else(|| self.adam.check("adam").err())
             .or_else(|| {
                 (self.groups < 2 || !self.input_dim.is_multiple_of(self.groups)).then(|| {
-                    format!("groups must be ≥ 2 and divide input_dim {}, got {}", self.input_dim, self.groups)
+                    format!(
+                        "groups must be ≥ 2 and divide input_dim {}, got {}",
+                        self.input_dim, self.groups
+                    )
                 })
             })
     }
@@ -133,8 +136,17 @@ impl Gmade {
         let plain = device.clone().inner();
         let device = plain.clone().autodiff();
         let net = Self::fresh_net(&config, seed, &device);
-        let orders = orderings(config.groups, config.orderings, derive_seed(seed, "orderings"));
-        let build = |d: &Device| orders.iter().map(|o| masks(&config.shape(), o, d)).collect();
+        let orders = orderings(
+            config.groups,
+            config.orderings,
+            derive_seed(seed, "orderings"),
+        );
+        let build = |d: &Device| {
+            orders
+                .iter()
+                .map(|o| masks(&config.shape(), o, d))
+                .collect()
+        };
         Self {
             masks: build(&plain),
             training_masks: build(&device),
@@ -179,12 +191,16 @@ impl Detector for Gmade {
         let [batch] = step_batches(self.kind(), batches, self.config.input_width())?;
         let x = training_input(batch, &self.plain);
         let p = self.config.input_dim;
-        self.net.scale.fit_once(&x.clone().slice([0..x.dims()[0], 0..p]));
+        self.net
+            .scale
+            .fit_once(&x.clone().slice([0..x.dims()[0], 0..p]));
         let masks = &self.training_masks[self.steps % self.training_masks.len()];
         let (features, mean, log_var) = self.net.forward(x, masks, p);
         let loss = gaussian_nll(features, mean, log_var).mean();
         let grads = GradientsParams::from_grads(loss.backward(), &self.net);
-        self.net = self.optim.step(self.config.adam.lr, self.net.clone(), grads);
+        self.net = self
+            .optim
+            .step(self.config.adam.lr, self.net.clone(), grads);
         self.steps += 1;
         observer("MADE", self);
         Ok(vec![("nll".to_string(), loss.inner())])
@@ -199,8 +215,12 @@ impl Detector for Gmade {
             let (features, mean, log_var) = net.forward(x.clone(), masks, p);
             gaussian_nll(features, mean, log_var).mean_dim(1)
         });
-        let total = per_ordering.reduce(|a, b| a.add(b)).expect("at least one ordering");
-        Ok(total.div_scalar(self.masks.len() as f64).squeeze_dim::<1>(1))
+        let total = per_ordering
+            .reduce(|a, b| a.add(b))
+            .expect("at least one ordering");
+        Ok(total
+            .div_scalar(self.masks.len() as f64)
+            .squeeze_dim::<1>(1))
     }
 
     fn weights(&self) -> WeightSnapshot {
@@ -209,7 +229,10 @@ impl Detector for Gmade {
 
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
         let net = load_weight_file(bytes, |table| {
-            table.load_into("MADE", Self::fresh_net(&self.config, self.seed, &self.device))
+            table.load_into(
+                "MADE",
+                Self::fresh_net(&self.config, self.seed, &self.device),
+            )
         })?;
         self.net = net;
         self.optim = FlavouredAdam::module_optimizer(&self.config.adam);

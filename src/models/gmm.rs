@@ -90,7 +90,8 @@ impl MixtureParams {
         let (k, p) = (mixture.components(), mixture.dim);
         let f32s = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
         let precisions: Vec<f64> = mixture.variances.iter().map(|v| 1.0 / v).collect();
-        let tensor2 = |v: Vec<f32>| Param::from_tensor(Tensor::from_data(TensorData::new(v, [k, p]), device));
+        let tensor2 =
+            |v: Vec<f32>| Param::from_tensor(Tensor::from_data(TensorData::new(v, [k, p]), device));
         Self {
             means: tensor2(f32s(&mixture.means)),
             precisions: tensor2(f32s(&precisions)),
@@ -120,9 +121,17 @@ enum Stage {
     /// k-means initialisation.
     KMeans(KMeans),
     /// The pass that turns the final k-means assignment into the first mixture.
-    Initialise { centres: Vec<f64>, sums: MixtureSums },
+    Initialise {
+        centres: Vec<f64>,
+        sums: MixtureSums,
+    },
     /// EM iteration `iteration` with the current parameters.
-    Em { iteration: usize, mixture: DiagonalMixture, sums: MixtureSums, previous: Option<f64> },
+    Em {
+        iteration: usize,
+        mixture: DiagonalMixture,
+        sums: MixtureSums,
+        previous: Option<f64>,
+    },
     /// Fitted.
     Done,
 }
@@ -159,12 +168,20 @@ impl GaussianMixture {
     }
 
     /// Closes an EM pass: the M-step, and convergence on the mean log-likelihood.
-    fn end_em_pass(&mut self, iteration: usize, sums: MixtureSums, previous: Option<f64>) -> Result<PassEnd, ModelError> {
+    fn end_em_pass(
+        &mut self,
+        iteration: usize,
+        sums: MixtureSums,
+        previous: Option<f64>,
+    ) -> Result<PassEnd, ModelError> {
         let mean = sums.log_likelihood / sums.count.max(1) as f64;
         if !mean.is_finite() {
             return Err(ModelError::Fit {
                 kind: self.kind(),
-                problem: format!("EM iteration {} gave a non-finite log-likelihood", iteration + 1),
+                problem: format!(
+                    "EM iteration {} gave a non-finite log-likelihood",
+                    iteration + 1
+                ),
             });
         }
         let mixture = sums.parameters(self.config.input_dim, self.config.reg_covar);
@@ -175,9 +192,17 @@ impl GaussianMixture {
             self.stage = Stage::Done;
         } else {
             let sums = self.new_sums();
-            self.stage = Stage::Em { iteration: iteration + 1, mixture, sums, previous: Some(mean) };
+            self.stage = Stage::Em {
+                iteration: iteration + 1,
+                mixture,
+                sums,
+                previous: Some(mean),
+            };
         }
-        Ok(PassEnd { done, statistics: vec![("log-likelihood".to_string(), mean as f32)] })
+        Ok(PassEnd {
+            done,
+            statistics: vec![("log-likelihood".to_string(), mean as f32)],
+        })
     }
 }
 
@@ -233,23 +258,42 @@ impl Detector for GaussianMixture {
     }
 
     fn end_pass(&mut self) -> Result<PassEnd, ModelError> {
-        let not_done = PassEnd { done: false, statistics: Vec::new() };
+        let not_done = PassEnd {
+            done: false,
+            statistics: Vec::new(),
+        };
         match std::mem::replace(&mut self.stage, Stage::Done) {
             Stage::KMeans(mut kmeans) => {
                 kmeans.end_pass();
                 self.stage = match kmeans.is_done() {
-                    true => Stage::Initialise { centres: kmeans.centres, sums: self.new_sums() },
+                    true => Stage::Initialise {
+                        centres: kmeans.centres,
+                        sums: self.new_sums(),
+                    },
                     false => Stage::KMeans(kmeans),
                 };
                 Ok(not_done)
             }
             Stage::Initialise { sums, .. } => {
                 let mixture = sums.parameters(self.config.input_dim, self.config.reg_covar);
-                self.stage = Stage::Em { iteration: 0, mixture, sums: self.new_sums(), previous: None };
+                self.stage = Stage::Em {
+                    iteration: 0,
+                    mixture,
+                    sums: self.new_sums(),
+                    previous: None,
+                };
                 Ok(not_done)
             }
-            Stage::Em { iteration, sums, previous, .. } => self.end_em_pass(iteration, sums, previous),
-            Stage::Done => Ok(PassEnd { done: true, statistics: Vec::new() }),
+            Stage::Em {
+                iteration,
+                sums,
+                previous,
+                ..
+            } => self.end_em_pass(iteration, sums, previous),
+            Stage::Done => Ok(PassEnd {
+                done: true,
+                statistics: Vec::new(),
+            }),
         }
     }
 
@@ -263,14 +307,19 @@ impl Detector for GaussianMixture {
         let mean_terms = means.mul(scaled_means.clone()).sum_dim(1).transpose();
         let quadratic = x.clone().square().matmul(precisions.transpose());
         let cross = x.matmul(scaled_means.transpose());
-        let log_densities = self
-            .params
-            .log_norms
-            .val()
-            .unsqueeze::<2>()
-            .sub(quadratic.add(mean_terms).sub(cross.mul_scalar(2.0)).mul_scalar(0.5));
+        let log_densities = self.params.log_norms.val().unsqueeze::<2>().sub(
+            quadratic
+                .add(mean_terms)
+                .sub(cross.mul_scalar(2.0))
+                .mul_scalar(0.5),
+        );
         let top = log_densities.clone().max_dim(1);
-        let log_likelihood = log_densities.sub(top.clone()).exp().sum_dim(1).log().add(top);
+        let log_likelihood = log_densities
+            .sub(top.clone())
+            .exp()
+            .sum_dim(1)
+            .log()
+            .add(top);
         Ok(log_likelihood.neg().squeeze_dim::<1>(1))
     }
 
@@ -280,7 +329,11 @@ impl Detector for GaussianMixture {
 
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
         let params = load_weight_file(bytes, |table| {
-            let fresh = MixtureParams::standard(self.config.components, self.config.input_dim, &self.device);
+            let fresh = MixtureParams::standard(
+                self.config.components,
+                self.config.input_dim,
+                &self.device,
+            );
             table.load_into("mixture", fresh)
         })?;
         self.params = params;

@@ -84,7 +84,11 @@ impl KMeans {
     /// uniformly), so one pass per centre suffices.
     fn add_seeding(&mut self, rows: &[f64]) {
         let dim = self.dim;
-        let newest = self.centres.len().checked_sub(dim).map(|at| self.centres[at..].to_vec());
+        let newest = self
+            .centres
+            .len()
+            .checked_sub(dim)
+            .map(|at| self.centres[at..].to_vec());
         for row in rows.chunks_exact(dim) {
             if newest.is_none() {
                 let (s, s2, n) = &mut self.moments;
@@ -125,9 +129,15 @@ impl KMeans {
     /// Lloyd: assigns each vector to its nearest centre and accumulates the sums.
     fn add_lloyd(&mut self, rows: &[f64]) {
         let dim = self.dim;
-        for (row, nearest) in rows.chunks_exact(dim).zip(nearest_centres(rows, &self.centres, dim)) {
+        for (row, nearest) in rows
+            .chunks_exact(dim)
+            .zip(nearest_centres(rows, &self.centres, dim))
+        {
             self.counts[nearest] += 1;
-            for (s, v) in self.sums[nearest * dim..(nearest + 1) * dim].iter_mut().zip(row) {
+            for (s, v) in self.sums[nearest * dim..(nearest + 1) * dim]
+                .iter_mut()
+                .zip(row)
+            {
                 *s += v;
             }
         }
@@ -155,7 +165,9 @@ impl KMeans {
                     || iteration + 1 >= self.max_iterations;
                 self.stage = match done {
                     true => Stage::Done,
-                    false => Stage::Lloyd { iteration: iteration + 1 },
+                    false => Stage::Lloyd {
+                        iteration: iteration + 1,
+                    },
                 };
             }
             Stage::Done => {}
@@ -184,7 +196,11 @@ impl KMeans {
     fn mean_variance(&self) -> f64 {
         let (s, s2, n) = &self.moments;
         let n = (*n).max(1) as f64;
-        s.iter().zip(s2).map(|(a, b)| b / n - (a / n).powi(2)).sum::<f64>() / self.dim as f64
+        s.iter()
+            .zip(s2)
+            .map(|(a, b)| b / n - (a / n).powi(2))
+            .sum::<f64>()
+            / self.dim as f64
     }
 }
 
@@ -198,13 +214,19 @@ fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
 pub(crate) fn nearest_centres(rows: &[f64], centres: &[f64], dim: usize) -> Vec<usize> {
     let (n, k) = (rows.len() / dim, centres.len() / dim);
     let dots = a_bt(rows, centres, n, dim, k);
-    let centre_norms: Vec<f64> = centres.chunks_exact(dim).map(|c| c.iter().map(|v| v * v).sum()).collect();
+    let centre_norms: Vec<f64> = centres
+        .chunks_exact(dim)
+        .map(|c| c.iter().map(|v| v * v).sum())
+        .collect();
     (0..n)
         .map(|i| {
             (0..k)
                 .map(|c| centre_norms[c] - 2.0 * dots[i * k + c])
                 .enumerate()
-                .fold((0, f64::INFINITY), |best, (c, d)| if d < best.1 { (c, d) } else { best })
+                .fold(
+                    (0, f64::INFINITY),
+                    |best, (c, d)| if d < best.1 { (c, d) } else { best },
+                )
                 .0
         })
         .collect()
@@ -232,13 +254,20 @@ mod tests {
         let rows: Vec<f32> = (0..20)
             .flat_map(|i| {
                 let j = (i % 5) as f32 * 0.1;
-                if i % 2 == 0 { [j, -j] } else { [10.0 + j, 10.0 - j] }
+                if i % 2 == 0 {
+                    [j, -j]
+                } else {
+                    [10.0 + j, 10.0 - j]
+                }
             })
             .collect();
         let centres = run(&rows, 2, 3);
         let mut means: Vec<(f64, f64)> = centres.chunks(2).map(|c| (c[0], c[1])).collect();
         means.sort_by(|a, b| a.0.total_cmp(&b.0));
-        assert!((means[0].0 - 0.2).abs() < 1e-6 && (means[0].1 + 0.2).abs() < 1e-6, "{means:?}");
+        assert!(
+            (means[0].0 - 0.2).abs() < 1e-6 && (means[0].1 + 0.2).abs() < 1e-6,
+            "{means:?}"
+        );
         assert!((means[1].0 - 10.2).abs() < 1e-6, "{means:?}");
         assert_eq!(run(&rows, 2, 3), run(&rows, 2, 3));
     }

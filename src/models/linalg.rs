@@ -6,8 +6,19 @@
 
 /// `C[m × n] ← β·C + Aᵀ·B` for row-major `A` (`rows × m`) and `B` (`rows × n`): the
 /// accumulation of a Gram matrix or of responsibility-weighted sums over a batch of rows.
-pub(crate) fn add_at_b(c: &mut [f64], a: &[f64], b: &[f64], rows: usize, m: usize, n: usize, beta: f64) {
-    assert!(a.len() == rows * m && b.len() == rows * n && c.len() == m * n, "shapes");
+pub(crate) fn add_at_b(
+    c: &mut [f64],
+    a: &[f64],
+    b: &[f64],
+    rows: usize,
+    m: usize,
+    n: usize,
+    beta: f64,
+) {
+    assert!(
+        a.len() == rows * m && b.len() == rows * n && c.len() == m * n,
+        "shapes"
+    );
     if rows == 0 || m == 0 || n == 0 {
         return;
     }
@@ -17,11 +28,20 @@ pub(crate) fn add_at_b(c: &mut [f64], a: &[f64], b: &[f64], rows: usize, m: usiz
     // and so cannot alias `a` or `b`.
     unsafe {
         matrixmultiply::dgemm(
-            m, rows, n, 1.0,
-            a.as_ptr(), 1, m as isize,
-            b.as_ptr(), n as isize, 1,
+            m,
+            rows,
+            n,
+            1.0,
+            a.as_ptr(),
+            1,
+            m as isize,
+            b.as_ptr(),
+            n as isize,
+            1,
             beta,
-            c.as_mut_ptr(), n as isize, 1,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
         );
     }
 }
@@ -38,11 +58,20 @@ pub(crate) fn a_bt(a: &[f64], b: &[f64], rows: usize, p: usize, k: usize) -> Vec
     // (1, p), C is rows × k with strides (k, 1), all within the asserted lengths.
     unsafe {
         matrixmultiply::dgemm(
-            rows, p, k, 1.0,
-            a.as_ptr(), p as isize, 1,
-            b.as_ptr(), 1, p as isize,
+            rows,
+            p,
+            k,
+            1.0,
+            a.as_ptr(),
+            p as isize,
+            1,
+            b.as_ptr(),
+            1,
+            p as isize,
             0.0,
-            c.as_mut_ptr(), k as isize, 1,
+            c.as_mut_ptr(),
+            k as isize,
+            1,
         );
     }
     c

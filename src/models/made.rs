@@ -68,14 +68,20 @@ impl DimScale {
         let x = x.clone().detach();
         let device = x.device();
         let mean = x.clone().mean_dim(0);
-        let var = x.sub(mean.clone()).square().mean_dim(0).clamp_min(MIN_VARIANCE);
+        let var = x
+            .sub(mean.clone())
+            .square()
+            .mean_dim(0)
+            .clamp_min(MIN_VARIANCE);
         let old_mean = self.running_mean.value_sync().to_device(&device);
         let old_var = self.running_var.value_sync().to_device(&device);
         let fitted = old_var.clone().greater_elem(0.0);
         let mean = mean.squeeze_dim::<1>(0);
         let var = var.squeeze_dim::<1>(0);
-        self.running_mean.update(mean.mask_where(fitted.clone(), old_mean).detach());
-        self.running_var.update(var.mask_where(fitted, old_var).detach());
+        self.running_mean
+            .update(mean.mask_where(fitted.clone(), old_mean).detach());
+        self.running_var
+            .update(var.mask_where(fitted, old_var).detach());
     }
 
     /// `(x − μ)/σ` (identity while unfitted).
@@ -110,7 +116,13 @@ impl MadeNet {
     pub fn new(shape: MadeShape, init: &mut ParamInit, device: &Device) -> Self {
         let first = shape.input_dim + shape.context_dim;
         let hidden = (0..shape.hidden_layers)
-            .map(|l| init.linear(if l == 0 { first } else { shape.hidden_dim }, shape.hidden_dim, device))
+            .map(|l| {
+                init.linear(
+                    if l == 0 { first } else { shape.hidden_dim },
+                    shape.hidden_dim,
+                    device,
+                )
+            })
             .collect();
         Self {
             scale: DimScale::new(shape.input_dim, device),
@@ -124,7 +136,12 @@ impl MadeNet {
 
     /// `(x̃, μ, s)`: the standardised features of `input` (`[n, p + context]`) and the
     /// predicted means and log-variances of every dimension under `masks`.
-    pub fn forward(&self, input: Tensor<2>, masks: &Masks, p: usize) -> (Tensor<2>, Tensor<2>, Tensor<2>) {
+    pub fn forward(
+        &self,
+        input: Tensor<2>,
+        masks: &Masks,
+        p: usize,
+    ) -> (Tensor<2>, Tensor<2>, Tensor<2>) {
         let [n, width] = input.dims();
         let features = self.scale.normalise(input.clone().slice([0..n, 0..p]));
         let context = (width > p).then(|| input.slice([0..n, p..width]));
@@ -142,7 +159,11 @@ impl MadeNet {
             mean = mean.add(offsets.clone().slice([0..n, 0..p]));
             log_var = log_var.add(offsets.slice([0..n, p..2 * p]));
         }
-        (features, mean, log_var.clamp(LOG_VAR_RANGE.0, LOG_VAR_RANGE.1))
+        (
+            features,
+            mean,
+            log_var.clamp(LOG_VAR_RANGE.0, LOG_VAR_RANGE.1),
+        )
     }
 }
 
@@ -170,7 +191,9 @@ pub fn gaussian_nll(x: Tensor<2>, mean: Tensor<2>, log_var: Tensor<2>) -> Tensor
 /// every input of group g gets degree `ordering[g] + 1`.
 pub fn input_degrees(shape: &MadeShape, ordering: &[usize]) -> Vec<usize> {
     let per_group = shape.input_dim / shape.groups;
-    (0..shape.input_dim).map(|d| ordering[(d / per_group).min(shape.groups - 1)] + 1).collect()
+    (0..shape.input_dim)
+        .map(|d| ordering[(d / per_group).min(shape.groups - 1)] + 1)
+        .collect()
 }
 
 /// The group orderings of an ensemble of `count`: the natural order first, then seeded
@@ -195,12 +218,25 @@ pub fn masks(shape: &MadeShape, ordering: &[usize], device: &Device) -> Masks {
     let g = shape.groups.max(2);
     let inputs = input_degrees(shape, ordering);
     let hidden_degrees: Vec<Vec<usize>> = (0..shape.hidden_layers)
-        .map(|l| (0..shape.hidden_dim).map(|k| (k + l) % (g - 1) + 1).collect())
+        .map(|l| {
+            (0..shape.hidden_dim)
+                .map(|k| (k + l) % (g - 1) + 1)
+                .collect()
+        })
         .collect();
     let mut hidden = Vec::with_capacity(shape.hidden_layers);
-    let mut previous: Vec<usize> = inputs.iter().copied().chain(std::iter::repeat_n(0, shape.context_dim)).collect();
+    let mut previous: Vec<usize> = inputs
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(0, shape.context_dim))
+        .collect();
     for degrees in &hidden_degrees {
-        hidden.push(mask_tensor(&previous, degrees, |from, to| to >= from, device));
+        hidden.push(mask_tensor(
+            &previous,
+            degrees,
+            |from, to| to >= from,
+            device,
+        ));
         previous = degrees.clone();
     }
     let output = mask_tensor(&previous, &inputs, |from, to| to > from, device);
@@ -208,7 +244,12 @@ pub fn masks(shape: &MadeShape, ordering: &[usize], device: &Device) -> Masks {
 }
 
 /// A `[from.len(), to.len()]` 0/1 tensor: 1 where `connects(from degree, to degree)`.
-fn mask_tensor(from: &[usize], to: &[usize], connects: impl Fn(usize, usize) -> bool, device: &Device) -> Tensor<2> {
+fn mask_tensor(
+    from: &[usize],
+    to: &[usize],
+    connects: impl Fn(usize, usize) -> bool,
+    device: &Device,
+) -> Tensor<2> {
     let values: Vec<f32> = from
         .iter()
         .flat_map(|&a| to.iter().map(move |&b| (a, b)))

@@ -98,7 +98,9 @@ impl DiagonalMixture {
         self.variances
             .chunks_exact(self.dim)
             .zip(&self.weights)
-            .map(|(v, w)| w.ln() - 0.5 * (p * (2.0 * PI).ln() + v.iter().map(|x| x.ln()).sum::<f64>()))
+            .map(|(v, w)| {
+                w.ln() - 0.5 * (p * (2.0 * PI).ln() + v.iter().map(|x| x.ln()).sum::<f64>())
+            })
             .collect()
     }
 
@@ -108,7 +110,12 @@ impl DiagonalMixture {
         let (dim, k) = (self.dim, self.components());
         let n = rows.len() / dim;
         let precisions: Vec<f64> = self.variances.iter().map(|v| 1.0 / v).collect();
-        let scaled_means: Vec<f64> = self.means.iter().zip(&precisions).map(|(m, p)| m * p).collect();
+        let scaled_means: Vec<f64> = self
+            .means
+            .iter()
+            .zip(&precisions)
+            .map(|(m, p)| m * p)
+            .collect();
         let squares: Vec<f64> = rows.iter().map(|v| v * v).collect();
         let quadratic = a_bt(&squares, &precisions, n, dim, k);
         let cross = a_bt(rows, &scaled_means, n, dim, k);
@@ -161,7 +168,8 @@ mod tests {
             variances: vec![1.0, 4.0, 0.5, 1.0],
         };
         let x = [1.0, -1.0];
-        let normal = |x: f64, m: f64, v: f64| (-(x - m) * (x - m) / (2.0 * v)).exp() / (2.0 * PI * v).sqrt();
+        let normal =
+            |x: f64, m: f64, v: f64| (-(x - m) * (x - m) / (2.0 * v)).exp() / (2.0 * PI * v).sqrt();
         let p0 = 0.25 * normal(1.0, 0.0, 1.0) * normal(-1.0, 0.0, 4.0);
         let p1 = 0.75 * normal(1.0, 2.0, 0.5) * normal(-1.0, 1.0, 1.0);
         let (resp, ll) = mixture.responsibilities(&x);

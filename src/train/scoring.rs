@@ -68,11 +68,14 @@ pub fn with_machine_ids(
         let id = ids
             .of(start + row)
             .filter(|&id| (id as usize) < id_count)
-            .ok_or_else(|| TrainError::MachineId(format!(
-                "the detector is conditioned on {id_count} machine IDs, but vector {} has {}",
-                start + row + 1,
-                ids.of(start + row).map_or("none".to_string(), |id| format!("ID index {id}"))
-            )))?;
+            .ok_or_else(|| {
+                TrainError::MachineId(format!(
+                    "the detector is conditioned on {id_count} machine IDs, but vector {} has {}",
+                    start + row + 1,
+                    ids.of(start + row)
+                        .map_or("none".to_string(), |id| format!("ID index {id}"))
+                ))
+            })?;
         out.extend_from_slice(values);
         out.extend((0..id_count).map(|k| if k == id as usize { 1.0 } else { 0.0 }));
     }
@@ -82,7 +85,10 @@ pub fn with_machine_ids(
 /// The machine-ID index of `machine_id` in the detector's conditioning list (`Same(0)` for an
 /// unconditioned detector, which ignores it). A conditioned detector refuses an unknown or
 /// missing ID, naming the IDs it was trained on.
-pub fn clip_ids(detector: &dyn Detector, machine_id: Option<&str>) -> Result<RowIds<'static>, TrainError> {
+pub fn clip_ids(
+    detector: &dyn Detector,
+    machine_id: Option<&str>,
+) -> Result<RowIds<'static>, TrainError> {
     let config = detector.config();
     let known = config.settings().machine_ids();
     if known.is_empty() {
@@ -96,7 +102,10 @@ pub fn clip_ids(detector: &dyn Detector, machine_id: Option<&str>) -> Result<Row
                 "{} is conditioned on the machine ID and was trained on {}; this clip has {}",
                 detector.kind().label(),
                 known.join(", "),
-                machine_id.map_or("no machine ID (name it like id_00_….wav)".to_string(), |id| format!("'{id}'"))
+                machine_id.map_or(
+                    "no machine ID (name it like id_00_….wav)".to_string(),
+                    |id| format!("'{id}'")
+                )
             ))
         })
 }
