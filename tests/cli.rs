@@ -255,7 +255,9 @@ fn eval_prints_table_json_and_dcase_files() {
     let html = std::fs::read_to_string(out.join("results.html")).expect("results.html");
     for (model, label) in [("ae", "AE"), ("egbad", "EGBAD")] {
         let auc = report["models"][model]["valve"]["auc"].as_f64().unwrap();
-        let row = &html[html.find(&format!(r#"<tr data-model="{label}">"#)).expect(label)..];
+        let row = &html[html
+            .find(&format!(r#"<tr data-model="{label}">"#))
+            .expect(label)..];
         let row = &row[..row.find("</tr>").unwrap()];
         let cell = format!("{:.2}", 100.0 * auc);
         assert!(
@@ -268,7 +270,11 @@ fn eval_prints_table_json_and_dcase_files() {
     assert!(html.contains("<figure data-type=\"valve\"><svg"));
     for chart in ["figure4_auc.svg", "figure4_pauc.svg"] {
         let svg = std::fs::read_to_string(out.join(chart)).expect(chart);
-        assert_eq!(svg.matches(r#"<rect class="bar""#).count(), 4, "2 models × (valve, mean)");
+        assert_eq!(
+            svg.matches(r#"<rect class="bar""#).count(),
+            4,
+            "2 models × (valve, mean)"
+        );
     }
 }
 
@@ -278,15 +284,32 @@ fn eval_seed_sweep_reports_mean_and_sd_and_keeps_every_seed() {
     let root = synth(dir.path(), 3, 2, "2");
     let out = dir.path().join("results");
     let args = [
-        "eval", "--data", root.to_str().unwrap(), "--models", "ae", "--epochs", "1", "--batch",
-        "64", "--device", "cpu", "--seeds", "4,9", "--out-dir", out.to_str().unwrap(), "--json",
+        "eval",
+        "--data",
+        root.to_str().unwrap(),
+        "--models",
+        "ae",
+        "--epochs",
+        "1",
+        "--batch",
+        "64",
+        "--device",
+        "cpu",
+        "--seeds",
+        "4,9",
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--json",
     ];
     let output = sonogan(&args);
     assert_ok(&output);
     let report = last_json(&output);
     assert_eq!(report["seeds"], serde_json::json!([4, 9]));
     let runs = report["runs"].as_array().unwrap();
-    assert_eq!((runs[0]["seed"].as_u64(), runs[1]["seed"].as_u64()), (Some(4), Some(9)));
+    assert_eq!(
+        (runs[0]["seed"].as_u64(), runs[1]["seed"].as_u64()),
+        (Some(4), Some(9))
+    );
     let per_seed: Vec<f64> = runs
         .iter()
         .map(|r| r["models"]["ae"]["valve"]["auc"].as_f64().unwrap())
@@ -300,16 +323,26 @@ fn eval_seed_sweep_reports_mean_and_sd_and_keeps_every_seed() {
     for run in runs {
         let id = &run["models"]["ae"]["valve"]["ids"]["id_00"];
         let (auc, ci) = (id["auc"].as_f64().unwrap(), &id["auc_ci"]);
-        assert!(ci[0].as_f64().unwrap() <= auc && auc <= ci[1].as_f64().unwrap(), "{id}");
+        assert!(
+            ci[0].as_f64().unwrap() <= auc && auc <= ci[1].as_f64().unwrap(),
+            "{id}"
+        );
     }
     for seed in [4, 9] {
         let folder = out.join("ae").join(format!("seed_{seed}"));
         assert!(folder.join("result.csv").is_file(), "{}", folder.display());
         assert!(folder.join("anomaly_score_valve_id_02.csv").is_file());
     }
-    assert!(!out.join("ae").join("result.csv").exists(), "one folder per seed");
+    assert!(
+        !out.join("ae").join("result.csv").exists(),
+        "one folder per seed"
+    );
     assert!(stdout(&output).contains("mean ± sd over 2 seeds"));
     let twice = sonogan(&["eval", "--data", root.to_str().unwrap(), "--seeds", "1,1"]);
     assert!(!twice.status.success());
-    assert!(stderr(&twice).contains("seed 1 twice"), "{}", stderr(&twice));
+    assert!(
+        stderr(&twice).contains("seed 1 twice"),
+        "{}",
+        stderr(&twice)
+    );
 }

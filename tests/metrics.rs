@@ -293,7 +293,6 @@ fn max_fpr_outside_zero_one_is_rejected() {
 
 // ---- stratified bootstrap intervals (docs/DESIGN.md §1.10) ----
 
-
 /// `n` normal scores evenly spread over [0, 1) and `n` anomalous ones over [0.3, 1.3):
 /// overlapping classes, so the AUC is neither 0 nor 1.
 fn bootstrap_overlapping(n: usize) -> (Vec<bool>, Vec<f64>) {
@@ -364,8 +363,13 @@ fn bootstrap_separated_classes_give_a_point_interval() {
 
 #[test]
 fn bootstrap_one_clip_per_class_resamples_to_itself() {
-    let ci = bootstrap_ci(&[false, true], &[0.7, 0.2], 0.1, &BootstrapConfig::default())
-        .unwrap();
+    let ci = bootstrap_ci(
+        &[false, true],
+        &[0.7, 0.2],
+        0.1,
+        &BootstrapConfig::default(),
+    )
+    .unwrap();
     assert_eq!(ci.auc, Interval { lo: 0.0, hi: 0.0 });
 }
 

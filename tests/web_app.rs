@@ -387,7 +387,10 @@ fn repeating_with_n_seeds_shows_mean_and_sd_and_a_new_run_replaces_them() {
     };
     assert_eq!(view.seeds, [3, 4]);
     assert!(view.results_html.contains("mean ± sd over 2 seeds"));
-    assert!(view.figure4_auc_svg.contains(r#"<rect class="bar" data-model="AE""#));
+    assert!(
+        view.figure4_auc_svg
+            .contains(r#"<rect class="bar" data-model="AE""#)
+    );
     assert!(view.figure4_pauc_svg.contains(">pAUC</text>"));
     let Ok(Reply::Text { text }) = handle(&app, &host, Request::ExportJson) else {
         panic!("json");
@@ -420,7 +423,13 @@ fn repeating_with_n_seeds_shows_mean_and_sd_and_a_new_run_replaces_them() {
     assert!(csv.contains("# file: AE/seed_4/result.csv"), "{csv}");
 
     // A later one-seed run of the same model and type replaces both seeds.
-    let reply = handle(&app, &host, Request::Train { options: tiny_run(1, 16) });
+    let reply = handle(
+        &app,
+        &host,
+        Request::Train {
+            options: tiny_run(1, 16),
+        },
+    );
     assert!(matches!(reply, Ok(Reply::Done)), "{reply:?}");
     let Ok(Reply::Results(view)) = handle(&app, &host, Request::Results) else {
         panic!("results");
@@ -438,5 +447,12 @@ fn run_options_without_seeds_mean_one_seed() {
     .expect("options");
     assert_eq!(options.seeds, 1);
     assert_eq!(options.seed_list(), [5]);
-    assert_eq!(RunOptions { seeds: 3, ..options }.seed_list(), [5, 6, 7]);
+    assert_eq!(
+        RunOptions {
+            seeds: 3,
+            ..options
+        }
+        .seed_list(),
+        [5, 6, 7]
+    );
 }

@@ -256,7 +256,12 @@ fn results_replace_a_models_scores_and_export_dcase_files() {
     assert!((auc.sd.unwrap() - 0.5f64.sqrt()).abs() < 1e-12);
     assert_eq!(results.pooled(ModelKind::Ae, "fan").normal(), vec![0.2]);
     assert_eq!(results.scores().len(), 2);
-    assert!(results.to_csv().expect("csv").contains("# file: AE/seed_2/result.csv"));
+    assert!(
+        results
+            .to_csv()
+            .expect("csv")
+            .contains("# file: AE/seed_2/result.csv")
+    );
 }
 
 #[test]

@@ -12,8 +12,7 @@ use crate::eval::table::{
 };
 use crate::models::ModelKind;
 use crate::report::{
-    Metric, ReportInput, RunInfo, figure4_svg, results_page_html, roc_series_by_model,
-    roc_type_svg,
+    Metric, ReportInput, RunInfo, figure4_svg, results_page_html, roc_series_by_model, roc_type_svg,
 };
 use crate::runtime::block_on;
 use crate::train::TrainConfig;
@@ -158,7 +157,11 @@ pub fn run(mut args: EvalArgs) -> Result<()> {
         subset: args.training.subset,
         device: device.description.clone(),
         features_s,
-        train_s: args.models.iter().map(|k| (*k, train_s.get(k).copied().unwrap_or(0.0))).collect(),
+        train_s: args
+            .models
+            .iter()
+            .map(|k| (*k, train_s.get(k).copied().unwrap_or(0.0)))
+            .collect(),
     };
     if let Some(dir) = &args.out_dir {
         write_results(dir, &args.models, &sweep, &runs, &info)?;

@@ -171,7 +171,11 @@ pub fn bars_svg(chart: &BarChart) -> String {
     };
     let mut body = String::new();
     let ticks = linear_ticks(0.0, 1.0, 5);
-    frame.axes(&mut body, (&[], "Machine type"), (&ticks, &chart.value_label));
+    frame.axes(
+        &mut body,
+        (&[], "Machine type"),
+        (&ticks, &chart.value_label),
+    );
     for (index, group) in chart.groups.iter().enumerate() {
         let start = index as f64 * group_width + GROUP_GAP / 2.0;
         bar_group(&mut body, &frame, chart, group, start);
@@ -189,7 +193,13 @@ pub fn bars_svg(chart: &BarChart) -> String {
     let legend_top = frame.bottom() + BELOW_AXIS;
     legend(&mut body, LEFT, legend_top, &entries);
     let height = legend_top + entries.len() as f64 * LEGEND_LINE + 8.0;
-    document("bar-chart", LEFT + width + 16.0, height, &chart.title, &body)
+    document(
+        "bar-chart",
+        LEFT + width + 16.0,
+        height,
+        &chart.title,
+        &body,
+    )
 }
 
 /// One group: its bars from data x `start`, and its label centred below the axis.
@@ -202,7 +212,16 @@ fn bar_group(out: &mut String, frame: &Frame, chart: &BarChart, group: &BarGroup
         };
         let name = chart.series.get(index).map_or("", String::as_str);
         let x = frame.x(start + index as f64 * BAR_WIDTH);
-        one_bar(out, frame, bar, x, series_colour(index), name, &group.label, &chart.value_label);
+        one_bar(
+            out,
+            frame,
+            bar,
+            x,
+            series_colour(index),
+            name,
+            &group.label,
+            &chart.value_label,
+        );
     }
     let centre = start + group.bars.len().max(1) as f64 * BAR_WIDTH / 2.0;
     let _ = write!(

@@ -52,15 +52,31 @@ pub fn results_page_html(input: &ReportInput) -> String {
         style::STYLE
     );
     out.push_str("<h1>sonogan evaluation results</h1>\n");
-    out.push_str(&section("table2", "Table 2: AUC and pAUC", &table2::table2_html(input.sweep)));
+    out.push_str(&section(
+        "table2",
+        "Table 2: AUC and pAUC",
+        &table2::table2_html(input.sweep),
+    ));
     let bars = format!(
         "<div class=\"charts\"><figure>{}</figure><figure>{}</figure></div>",
         figure4_svg(input.sweep, Metric::Auc),
         figure4_svg(input.sweep, Metric::Pauc)
     );
-    out.push_str(&section("figure4", "Figure 4: per machine type and model", &bars));
-    out.push_str(&section("roc", "ROC curves (test clips pooled over IDs)", &roc_figures(input)));
-    out.push_str(&section("ids", "Per machine ID", &ids::id_tables_html(input.sweep)));
+    out.push_str(&section(
+        "figure4",
+        "Figure 4: per machine type and model",
+        &bars,
+    ));
+    out.push_str(&section(
+        "roc",
+        "ROC curves (test clips pooled over IDs)",
+        &roc_figures(input),
+    ));
+    out.push_str(&section(
+        "ids",
+        "Per machine ID",
+        &ids::id_tables_html(input.sweep),
+    ));
     if let Some(run) = input.run {
         out.push_str(&section("run", "Run", &run::run_html(run, input.sweep)));
     }

@@ -90,7 +90,12 @@ fn push_mean_row(
 /// A value cell: `<td class="{class}">0.873</td>`, or with an sd
 /// `<td class="{class}" data-sd="0.012">0.873 ± 0.012</td>`.
 fn push_value(out: &mut String, class: &str, value: Spread) {
-    let _ = write!(out, r#"<td class="{class}"{}>{}</td>"#, sd_attr(value), spread_text(value));
+    let _ = write!(
+        out,
+        r#"<td class="{class}"{}>{}</td>"#,
+        sd_attr(value),
+        spread_text(value)
+    );
 }
 
 /// ` data-sd="…"` when there is an sd.
@@ -166,7 +171,9 @@ pub fn id_table_html(table: &SweepTable) -> String {
     }
     out.push_str("</tr><tr>");
     for _ in &table.models {
-        out.push_str(r#"<th scope="col">AUC</th><th scope="col">pAUC</th><th scope="col">AUC 95 % CI</th>"#);
+        out.push_str(
+            r#"<th scope="col">AUC</th><th scope="col">pAUC</th><th scope="col">AUC 95 % CI</th>"#,
+        );
     }
     out.push_str("</tr></thead><tbody>");
     for machine_type in machine_types(table) {

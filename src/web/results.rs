@@ -170,7 +170,10 @@ impl Results {
                     model.label().to_string()
                 };
                 for file in dcase_score_files(&run.scores, model).map_err(|e| e.to_string())? {
-                    out.push_str(&format!("\n# file: {folder}/{}\n{}", file.name, file.contents));
+                    out.push_str(&format!(
+                        "\n# file: {folder}/{}\n{}",
+                        file.name, file.contents
+                    ));
                 }
                 let result =
                     dcase_result_csv(&seed_table.table, model).map_err(|e| e.to_string())?;
@@ -191,7 +194,11 @@ impl Results {
         let scores: Vec<SeededScore> = self
             .runs
             .iter()
-            .flat_map(|r| r.scores.iter().map(|clip| SeededScore { seed: r.seed, clip }))
+            .flat_map(|r| {
+                r.scores
+                    .iter()
+                    .map(|clip| SeededScore { seed: r.seed, clip })
+            })
             .collect();
         value["config"] = config;
         value["scores"] = serde_json::to_value(scores).map_err(|e| e.to_string())?;

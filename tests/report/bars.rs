@@ -19,8 +19,14 @@ fn two_seeds() -> SweepTable {
         })
         .collect();
     let runs = [
-        SeedScores { seed: 0, scores: scores() },
-        SeedScores { seed: 1, scores: flipped },
+        SeedScores {
+            seed: 0,
+            scores: scores(),
+        },
+        SeedScores {
+            seed: 1,
+            scores: flipped,
+        },
     ];
     SweepTable::build(&runs, 0.1).unwrap()
 }
@@ -65,7 +71,10 @@ fn figure4_bars_are_the_means_with_sd_whiskers() {
         .collect();
     // 2/3 + √⅛ > 1: the upper end is clamped to the axis.
     let high = (mean + sd).min(1.0);
-    assert!((ys[0] - y(mean - sd)).abs() < 0.01 && (ys[1] - y(high)).abs() < 0.01, "{d}");
+    assert!(
+        (ys[0] - y(mean - sd)).abs() < 0.01 && (ys[1] - y(high)).abs() < 0.01,
+        "{d}"
+    );
     // GANomaly has no pump value (only normals): no bar; its fan bar is the second colour.
     assert!(bar(&svg, "pump", "GANomaly").is_none());
     let gan_fan = bar(&svg, "fan", "GANomaly").unwrap();
@@ -81,7 +90,14 @@ fn figure4_bars_are_the_means_with_sd_whiskers() {
 
 #[test]
 fn one_seed_has_no_whiskers() {
-    let sweep = SweepTable::build(&[SeedScores { seed: 3, scores: scores() }], 0.1).unwrap();
+    let sweep = SweepTable::build(
+        &[SeedScores {
+            seed: 3,
+            scores: scores(),
+        }],
+        0.1,
+    )
+    .unwrap();
     let svg = figure4_svg(&sweep, Metric::Auc);
     assert!(!svg.contains(r#"class="whisker""#));
     assert!(!svg.contains("±"));
@@ -96,7 +112,11 @@ fn bar_charts_escape_names_and_clamp_whiskers() {
         series: vec!["<b>".into()],
         groups: vec![BarGroup {
             label: "f&n".into(),
-            bars: vec![Some(Bar { mean: 0.95, sd: Some(0.2), n: 2 })],
+            bars: vec![Some(Bar {
+                mean: 0.95,
+                sd: Some(0.2),
+                n: 2,
+            })],
         }],
     };
     let svg = bars_svg(&chart);
@@ -105,6 +125,15 @@ fn bar_charts_escape_names_and_clamp_whiskers() {
     assert!(svg.contains(r#"data-group="f&amp;n""#));
     let (_, top, _, _) = plot_frame(&svg);
     let d = attr(tags(&svg, r#"<path class="whisker""#)[0], "d").unwrap();
-    let high: f64 = d.split(['M', 'L']).nth(2).unwrap().trim().split_once(',').unwrap().1.parse().unwrap();
+    let high: f64 = d
+        .split(['M', 'L'])
+        .nth(2)
+        .unwrap()
+        .trim()
+        .split_once(',')
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
     assert!((high - top).abs() < 0.01, "whisker clamped at 1: {d}");
 }

@@ -185,19 +185,29 @@ fn several_seeds_show_mean_and_sd() {
         })
         .collect();
     let runs = [
-        SeedScores { seed: 0, scores: scores() },
-        SeedScores { seed: 1, scores: flipped },
+        SeedScores {
+            seed: 0,
+            scores: scores(),
+        },
+        SeedScores {
+            seed: 1,
+            scores: flipped,
+        },
     ];
     let table = SweepTable::build(&runs, 0.1).unwrap();
     let html = results_table_html(&table);
     assert!(html.contains("mean ± sd over 2 seeds"));
-    let row = &html[html.find(r#"<tr data-type="fan" data-model="AE">"#).unwrap()..];
+    let row = &html[html
+        .find(r#"<tr data-type="fan" data-model="AE">"#)
+        .unwrap()..];
     let cell = tags(row, r#"<td class="auc""#)[0];
     let sd: f64 = attr(cell, "data-sd").unwrap().parse().unwrap();
     assert!((sd - 0.125f64.sqrt()).abs() < 1e-12, "{cell}");
     assert!(row.contains(r#">0.667 ± 0.354</td>"#), "{row}");
     // GANomaly is the same in both seeds: sd 0.
-    let gan = &html[html.find(r#"<tr data-type="fan" data-model="GANomaly">"#).unwrap()..];
+    let gan = &html[html
+        .find(r#"<tr data-type="fan" data-model="GANomaly">"#)
+        .unwrap()..];
     assert!(gan.contains(">0.417 ± 0.000</td>"), "{gan}");
     let ids = id_table_html(&table);
     let ae = texts(&ids, r#"<td class="auc" data-model="AE""#);

@@ -54,7 +54,14 @@ pub fn format_table2(table: &EvalTable) -> String {
         label: m.model.label(),
         cells: types
             .iter()
-            .map(|&t| single(m.types.iter().find(|x| x.machine_type == t).and_then(|x| x.mean)))
+            .map(|&t| {
+                single(
+                    m.types
+                        .iter()
+                        .find(|x| x.machine_type == t)
+                        .and_then(|x| x.mean),
+                )
+            })
             .collect(),
         mean: single(m.mean),
     });

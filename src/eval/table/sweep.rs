@@ -9,8 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{ClipScore, EvalTable, SkippedId, TableError, TypeTable};
 use super::spread::SpreadScores;
+use super::{ClipScore, EvalTable, SkippedId, TableError, TypeTable};
 use crate::data::Label;
 use crate::metrics::{BootstrapCi, BootstrapConfig, bootstrap_ci};
 use crate::models::ModelKind;
@@ -237,7 +237,11 @@ fn intervals(
     for model in &table.models {
         for t in &model.types {
             for row in &t.ids {
-                let key = (model.model, t.machine_type.as_str(), row.machine_id.as_str());
+                let key = (
+                    model.model,
+                    t.machine_type.as_str(),
+                    row.machine_id.as_str(),
+                );
                 let (labels, values) = &clips[&key];
                 let ci = bootstrap_ci(labels, values, table.max_fpr, bootstrap)
                     .map_err(|e| TableError::Bootstrap(e.to_string()))?;

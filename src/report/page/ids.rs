@@ -80,6 +80,9 @@ fn push_cells(
         ("pauc-ci", interval_text(ci.pauc)),
     ];
     for (class, text) in cells {
-        let _ = write!(out, r#"<td class="{class}" data-model="{name}">{text}</td>"#);
+        let _ = write!(
+            out,
+            r#"<td class="{class}" data-model="{name}">{text}</td>"#
+        );
     }
 }

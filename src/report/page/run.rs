@@ -37,13 +37,18 @@ pub(super) fn run_html(run: &RunInfo, sweep: &SweepTable) -> String {
         ("machine types".into(), run.machine_types.join(", ")),
         (
             "models".into(),
-            run.models.iter().map(|k| k.label()).collect::<Vec<_>>().join(", "),
+            run.models
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
         ("seeds".into(), join_numbers(&sweep.seeds())),
         (
             "subset".into(),
-            run.subset
-                .map_or("all clips".to_string(), |n| format!("{n} clips per type, ID, split and label")),
+            run.subset.map_or("all clips".to_string(), |n| {
+                format!("{n} clips per type, ID, split and label")
+            }),
         ),
         ("device".into(), run.device.clone()),
     ];
@@ -52,7 +57,13 @@ pub(super) fn run_html(run: &RunInfo, sweep: &SweepTable) -> String {
             rows.push((format!("train.{key}"), value.to_string()));
         }
     }
-    if let Some(config) = sweep.runs.iter().flat_map(|r| r.intervals.first()).map(|i| i.ci.config).next() {
+    if let Some(config) = sweep
+        .runs
+        .iter()
+        .flat_map(|r| r.intervals.first())
+        .map(|i| i.ci.config)
+        .next()
+    {
         rows.push((
             "bootstrap".into(),
             format!(

@@ -58,7 +58,10 @@ pub(super) fn table2_html(sweep: &SweepTable) -> String {
         out.push_str(r#"<th scope="col">AUC</th><th scope="col">pAUC</th>"#);
     }
     out.push_str("</tr></thead><tbody>");
-    let best: Vec<Option<f64>> = columns.iter().map(|(_, _, cells)| column_best(cells)).collect();
+    let best: Vec<Option<f64>> = columns
+        .iter()
+        .map(|(_, _, cells)| column_best(cells))
+        .collect();
     for (row, model) in sweep.models.iter().enumerate() {
         let label = escape_html(model.model.label());
         let _ = write!(
@@ -84,7 +87,13 @@ fn column_best(cells: &[Option<Spread>]) -> Option<f64> {
 }
 
 /// One value cell, marked when it holds the column's best mean.
-fn push_cell(out: &mut String, machine_type: &str, class: &str, value: Option<Spread>, best: Option<f64>) {
+fn push_cell(
+    out: &mut String,
+    machine_type: &str,
+    class: &str,
+    value: Option<Spread>,
+    best: Option<f64>,
+) {
     let data_type = escape_html(machine_type);
     let Some(value) = value else {
         let _ = write!(out, r#"<td class="{class}" data-type="{data_type}">—</td>"#);
@@ -97,7 +106,10 @@ fn push_cell(out: &mut String, machine_type: &str, class: &str, value: Option<Sp
             r#"<td class="{class} best" data-type="{data_type}"><strong>{text}</strong></td>"#
         );
     } else {
-        let _ = write!(out, r#"<td class="{class}" data-type="{data_type}">{text}</td>"#);
+        let _ = write!(
+            out,
+            r#"<td class="{class}" data-type="{data_type}">{text}</td>"#
+        );
     }
 }
 

@@ -19,7 +19,12 @@ const HISTOGRAM_BINS: usize = 30;
 pub(super) fn view(app: &PageApp) -> Result<Reply, String> {
     let state = app.state.borrow();
     let table = state.results.table()?;
-    let bars = |metric| table.as_ref().map(|t| figure4_svg(t, metric)).unwrap_or_default();
+    let bars = |metric| {
+        table
+            .as_ref()
+            .map(|t| figure4_svg(t, metric))
+            .unwrap_or_default()
+    };
     Ok(Reply::Results(ResultsView {
         results_html: table.as_ref().map(results_table_html).unwrap_or_default(),
         id_results_html: table.as_ref().map(id_table_html).unwrap_or_default(),
