@@ -251,13 +251,98 @@ fn eval_prints_table_json_and_dcase_files() {
         let path = format!(r#"<path class="roc-curve" data-model="{label}""#);
         assert_eq!(roc.matches(&path).count(), 1, "{label} curve in {roc}");
     }
+    assert!(roc.contains("<title>ROC curves on valve: AE, EGBAD</title>"));
     let html = std::fs::read_to_string(out.join("results.html")).expect("results.html");
     for (model, label) in [("ae", "AE"), ("egbad", "EGBAD")] {
         let auc = report["models"][model]["valve"]["auc"].as_f64().unwrap();
-        let row = format!(
-            r#"<tr data-type="valve" data-model="{label}"><td class="type">valve</td><td class="model">{label}</td><td class="auc">{auc:.3}</td>"#
+        let row = &html[html
+            .find(&format!(r#"<tr data-model="{label}">"#))
+            .expect(label)..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        let cell = format!("{:.2}", 100.0 * auc);
+        assert!(
+            row.contains(&format!(r#"data-type="valve">{cell}</td>"#))
+                || row.contains(&format!(r#"data-type="valve"><strong>{cell}</strong>"#)),
+            "{cell} in {row}"
         );
-        assert!(html.contains(&row), "{row} in {html}");
     }
-    assert_eq!(html.matches(r#"<tr data-type="valve" data-id="#).count(), 2);
+    assert_eq!(html.matches(r#"<tr data-id="id_0"#).count(), 2);
+    assert!(html.contains("<figure data-type=\"valve\"><svg"));
+    for chart in ["figure4_auc.svg", "figure4_pauc.svg"] {
+        let svg = std::fs::read_to_string(out.join(chart)).expect(chart);
+        assert_eq!(
+            svg.matches(r#"<rect class="bar""#).count(),
+            4,
+            "2 models × (valve, mean)"
+        );
+    }
+}
+
+#[test]
+fn eval_seed_sweep_reports_mean_and_sd_and_keeps_every_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = synth(dir.path(), 3, 2, "2");
+    let out = dir.path().join("results");
+    let args = [
+        "eval",
+        "--data",
+        root.to_str().unwrap(),
+        "--models",
+        "ae",
+        "--epochs",
+        "1",
+        "--batch",
+        "64",
+        "--device",
+        "cpu",
+        "--seeds",
+        "4,9",
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--json",
+    ];
+    let output = sonogan(&args);
+    assert_ok(&output);
+    let report = last_json(&output);
+    assert_eq!(report["seeds"], serde_json::json!([4, 9]));
+    let runs = report["runs"].as_array().unwrap();
+    assert_eq!(
+        (runs[0]["seed"].as_u64(), runs[1]["seed"].as_u64()),
+        (Some(4), Some(9))
+    );
+    let per_seed: Vec<f64> = runs
+        .iter()
+        .map(|r| r["models"]["ae"]["valve"]["auc"].as_f64().unwrap())
+        .collect();
+    // Mean and sample sd (n − 1 = 1) of two values: (a + b)/2 and |a − b|/√2.
+    let valve = &report["models"]["ae"]["valve"];
+    let mean = (per_seed[0] + per_seed[1]) / 2.0;
+    assert!((valve["auc"].as_f64().unwrap() - mean).abs() < 1e-12);
+    let sd = (per_seed[0] - per_seed[1]).abs() / 2f64.sqrt();
+    assert!((valve["auc_sd"].as_f64().unwrap() - sd).abs() < 1e-12);
+    for run in runs {
+        let id = &run["models"]["ae"]["valve"]["ids"]["id_00"];
+        let (auc, ci) = (id["auc"].as_f64().unwrap(), &id["auc_ci"]);
+        assert!(
+            ci[0].as_f64().unwrap() <= auc && auc <= ci[1].as_f64().unwrap(),
+            "{id}"
+        );
+    }
+    for seed in [4, 9] {
+        let folder = out.join("ae").join(format!("seed_{seed}"));
+        assert!(folder.join("result.csv").is_file(), "{}", folder.display());
+        assert!(folder.join("anomaly_score_valve_id_02.csv").is_file());
+    }
+    assert!(
+        !out.join("ae").join("result.csv").exists(),
+        "one folder per seed"
+    );
+    assert!(stdout(&output).contains("mean ± sd over 2 seeds"));
+    let twice = sonogan(&["eval", "--data", root.to_str().unwrap(), "--seeds", "1,1"]);
+    assert!(!twice.status.success());
+    assert!(
+        stderr(&twice).contains("seed 1 twice"),
+        "{}",
+        stderr(&twice)
+    );
 }

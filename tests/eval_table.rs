@@ -8,6 +8,9 @@ use sonogan::eval::table::{
 };
 use sonogan::models::ModelKind;
 
+#[path = "eval_table/sweep.rs"]
+mod sweep;
+
 const TOL: f64 = 1e-12;
 
 // Hand-computed values, max FPR 0.1 (McClish: ½·(1 + (A_p − 0.005)/0.095)).

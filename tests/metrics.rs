@@ -3,7 +3,10 @@
 //! `tests/fixtures/metrics/sklearn_metrics.json`).
 
 use serde::Deserialize;
-use sonogan::metrics::{MetricsError, auc_summary, confusion_at, roc_curve};
+use sonogan::metrics::{
+    BootstrapConfig, Interval, MetricsError, auc_summary, bootstrap_ci, confusion_at,
+    percentile_interval, roc_curve,
+};
 
 const TOL: f64 = 1e-9;
 
@@ -286,4 +289,105 @@ fn max_fpr_outside_zero_one_is_rejected() {
         );
     }
     assert!(auc_summary(&labels, &scores, 1e-6).is_ok());
+}
+
+// ---- stratified bootstrap intervals (docs/DESIGN.md §1.10) ----
+
+/// `n` normal scores evenly spread over [0, 1) and `n` anomalous ones over [0.3, 1.3):
+/// overlapping classes, so the AUC is neither 0 nor 1.
+fn bootstrap_overlapping(n: usize) -> (Vec<bool>, Vec<f64>) {
+    let mut labels = Vec::new();
+    let mut scores = Vec::new();
+    for i in 0..n {
+        let u = (i as f64 + 0.5) / n as f64;
+        labels.push(false);
+        scores.push(u);
+        labels.push(true);
+        scores.push(u + 0.3);
+    }
+    (labels, scores)
+}
+
+#[test]
+fn bootstrap_percentile_interval_matches_numpy_linear_interpolation() {
+    // numpy.percentile(range(1, 11), [2.5, 97.5]) = [1.225, 9.775].
+    let mut values: Vec<f64> = (1..=10).rev().map(f64::from).collect();
+    let interval = percentile_interval(&mut values, 0.95);
+    assert!((interval.lo - 1.225).abs() < 1e-12, "{interval:?}");
+    assert!((interval.hi - 9.775).abs() < 1e-12, "{interval:?}");
+}
+
+#[test]
+fn bootstrap_interval_contains_the_point_estimate() {
+    let (labels, scores) = bootstrap_overlapping(20);
+    let point = auc_summary(&labels, &scores, 0.1).unwrap();
+    let ci = bootstrap_ci(&labels, &scores, 0.1, &BootstrapConfig::default()).unwrap();
+    assert!(ci.auc.contains(point.auc), "{ci:?} vs {}", point.auc);
+    assert!(ci.pauc.contains(point.pauc), "{ci:?} vs {}", point.pauc);
+    assert!(ci.auc.width() > 0.0);
+}
+
+#[test]
+fn bootstrap_four_times_the_clips_give_a_clearly_narrower_interval() {
+    let config = BootstrapConfig::default();
+    let (labels, scores) = bootstrap_overlapping(25);
+    let small = bootstrap_ci(&labels, &scores, 0.1, &config).unwrap();
+    let (labels, scores) = bootstrap_overlapping(100);
+    let large = bootstrap_ci(&labels, &scores, 0.1, &config).unwrap();
+    // The standard error shrinks like 1/√n: 4× the clips should about halve the width.
+    let ratio = large.auc.width() / small.auc.width();
+    assert!((0.35..0.7).contains(&ratio), "width ratio {ratio}");
+}
+
+#[test]
+fn bootstrap_the_same_seed_gives_the_same_interval_and_another_seed_another() {
+    let (labels, scores) = bootstrap_overlapping(15);
+    let config = BootstrapConfig::default();
+    let a = bootstrap_ci(&labels, &scores, 0.1, &config).unwrap();
+    let b = bootstrap_ci(&labels, &scores, 0.1, &config).unwrap();
+    assert_eq!(a, b);
+    let other = BootstrapConfig { seed: 7, ..config };
+    let c = bootstrap_ci(&labels, &scores, 0.1, &other).unwrap();
+    assert_ne!(a.auc, c.auc);
+}
+
+#[test]
+fn bootstrap_separated_classes_give_a_point_interval() {
+    // Every resample keeps all anomalies above all normals: AUC and pAUC are 1 each time.
+    let labels = [false, false, false, true, true];
+    let scores = [0.1, 0.2, 0.3, 0.8, 0.9];
+    let ci = bootstrap_ci(&labels, &scores, 0.1, &BootstrapConfig::default()).unwrap();
+    assert_eq!(ci.auc, Interval { lo: 1.0, hi: 1.0 });
+    assert_eq!(ci.pauc, Interval { lo: 1.0, hi: 1.0 });
+}
+
+#[test]
+fn bootstrap_one_clip_per_class_resamples_to_itself() {
+    let ci = bootstrap_ci(
+        &[false, true],
+        &[0.7, 0.2],
+        0.1,
+        &BootstrapConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(ci.auc, Interval { lo: 0.0, hi: 0.0 });
+}
+
+#[test]
+fn bootstrap_bad_input_is_refused() {
+    let config = BootstrapConfig::default();
+    assert!(matches!(
+        bootstrap_ci(&[false, false], &[0.1, 0.2], 0.1, &config),
+        Err(MetricsError::OneClassOnly { .. })
+    ));
+    let none = BootstrapConfig {
+        resamples: 0,
+        ..config
+    };
+    assert!(bootstrap_ci(&[false, true], &[0.1, 0.2], 0.1, &none).is_err());
+    let level = BootstrapConfig {
+        level: 1.0,
+        ..config
+    };
+    assert!(bootstrap_ci(&[false, true], &[0.1, 0.2], 0.1, &level).is_err());
 }

@@ -3,6 +3,10 @@
 //! compared with the data, bins and envelopes are computed by hand, colours come from the public
 //! colour stops — with simple string parsing (no HTML parser).
 
+#[path = "report/bars.rs"]
+mod bars;
+#[path = "report/page.rs"]
+mod page;
 #[path = "report/pixels.rs"]
 mod pixels;
 #[path = "report/plots.rs"]

@@ -36,6 +36,7 @@ fn tiny_run(epochs: usize, batch_size: usize) -> RunOptions {
         batch_size: Some(batch_size),
         learning_rate: None,
         seed: 0,
+        seeds: 1,
         subset: None,
     }
 }
@@ -367,4 +368,91 @@ fn messages_have_a_stable_json_shape() {
 fn the_crash_hook_panics() {
     let host = TestHost::default();
     let _ = handle(&PageApp::new(), &host, Request::Crash);
+}
+
+#[test]
+fn repeating_with_n_seeds_shows_mean_and_sd_and_a_new_run_replaces_them() {
+    let host = TestHost::default();
+    let app = loaded_app(&host);
+    let options = RunOptions {
+        seed: 3,
+        seeds: 2,
+        ..tiny_run(1, 16)
+    };
+    let reply = handle(&app, &host, Request::Train { options });
+    assert!(matches!(reply, Ok(Reply::Done)), "{reply:?}");
+    assert_eq!(host.trained(), ["valve-AE-seed3", "valve-AE-seed4"]);
+    let Ok(Reply::Results(view)) = handle(&app, &host, Request::Results) else {
+        panic!("results");
+    };
+    assert_eq!(view.seeds, [3, 4]);
+    assert!(view.results_html.contains("mean ± sd over 2 seeds"));
+    assert!(
+        view.figure4_auc_svg
+            .contains(r#"<rect class="bar" data-model="AE""#)
+    );
+    assert!(view.figure4_pauc_svg.contains(">pAUC</text>"));
+    let Ok(Reply::Text { text }) = handle(&app, &host, Request::ExportJson) else {
+        panic!("json");
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let per_seed: Vec<f64> = json["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["models"]["ae"]["valve"]["auc"].as_f64().unwrap())
+        .collect();
+    assert_eq!(per_seed.len(), 2);
+    // Mean and sample sd of two values: (a + b)/2 and |a − b|/√2.
+    let valve = &json["models"]["ae"]["valve"];
+    let mean = (per_seed[0] + per_seed[1]) / 2.0;
+    assert!((valve["auc"].as_f64().unwrap() - mean).abs() < 1e-12);
+    let sd = (per_seed[0] - per_seed[1]).abs() / 2f64.sqrt();
+    assert!((valve["auc_sd"].as_f64().unwrap() - sd).abs() < 1e-12);
+    let seeds: Vec<u64> = json["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["seed"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seeds.len(), 8, "4 test clips × 2 seeds");
+    assert!(seeds.contains(&3) && seeds.contains(&4));
+    let Ok(Reply::Text { text: csv }) = handle(&app, &host, Request::ExportCsv) else {
+        panic!("csv");
+    };
+    assert!(csv.contains("# file: AE/seed_4/result.csv"), "{csv}");
+
+    // A later one-seed run of the same model and type replaces both seeds.
+    let reply = handle(
+        &app,
+        &host,
+        Request::Train {
+            options: tiny_run(1, 16),
+        },
+    );
+    assert!(matches!(reply, Ok(Reply::Done)), "{reply:?}");
+    let Ok(Reply::Results(view)) = handle(&app, &host, Request::Results) else {
+        panic!("results");
+    };
+    assert_eq!(view.seeds, [0]);
+    assert!(!view.results_html.contains("±"));
+}
+
+#[test]
+fn run_options_without_seeds_mean_one_seed() {
+    let options: RunOptions = serde_json::from_str(
+        r#"{"models": ["ae"], "preset": "quick", "epochs": null, "batch_size": null,
+            "learning_rate": null, "seed": 5, "subset": null}"#,
+    )
+    .expect("options");
+    assert_eq!(options.seeds, 1);
+    assert_eq!(options.seed_list(), [5]);
+    assert_eq!(
+        RunOptions {
+            seeds: 3,
+            ..options
+        }
+        .seed_list(),
+        [5, 6, 7]
+    );
 }

@@ -211,7 +211,7 @@ fn results_replace_a_models_scores_and_export_dcase_files() {
             0.5,
         ),
     ];
-    results.replace(ModelKind::Ae, "fan", first);
+    results.replace(ModelKind::Ae, "fan", 0, first.clone());
     let better = vec![
         score(
             "AE",
@@ -228,10 +228,12 @@ fn results_replace_a_models_scores_and_export_dcase_files() {
             0.9,
         ),
     ];
-    results.replace(ModelKind::Ae, "fan", better);
+    // A new run (another seed) replaces the pair's scores of every seed.
+    results.replace(ModelKind::Ae, "fan", 1, better);
     assert_eq!(results.scores().len(), 2);
     let table = results.table().expect("table").expect("some");
-    assert_eq!(table.models[0].types[0].mean.expect("mean").auc, 1.0);
+    assert_eq!(table.seeds(), [1]);
+    assert_eq!(table.models[0].types[0].mean.expect("mean").auc.mean, 1.0);
     let pooled = results.pooled(ModelKind::Ae, "fan");
     assert_eq!(pooled.normal(), vec![0.2]);
     let confusion = pooled.confusion(0.5).expect("both classes");
@@ -244,6 +246,22 @@ fn results_replace_a_models_scores_and_export_dcase_files() {
         serde_json::from_str(&results.to_json(serde_json::json!({})).expect("json"))
             .expect("parse");
     assert_eq!(json["models"]["ae"]["fan"]["auc"], 1.0);
+    // A further seed of the same run sits beside it: AUC 1 and 0 → mean ½, sd √½; the plots
+    // keep showing the lowest seed.
+    results.add_seed(ModelKind::Ae, "fan", 2, first);
+    let table = results.table().expect("table").expect("some");
+    assert_eq!(table.seeds(), [1, 2]);
+    let auc = table.models[0].types[0].mean.expect("mean").auc;
+    assert_eq!(auc.mean, 0.5);
+    assert!((auc.sd.unwrap() - 0.5f64.sqrt()).abs() < 1e-12);
+    assert_eq!(results.pooled(ModelKind::Ae, "fan").normal(), vec![0.2]);
+    assert_eq!(results.scores().len(), 2);
+    assert!(
+        results
+            .to_csv()
+            .expect("csv")
+            .contains("# file: AE/seed_2/result.csv")
+    );
 }
 
 #[test]
@@ -260,6 +278,7 @@ fn presets_resolve_and_bad_options_are_refused() {
         batch_size: None,
         learning_rate: None,
         seed: 7,
+        seeds: 1,
         subset: Some(0),
     };
     let config = options

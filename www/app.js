@@ -192,7 +192,7 @@ function runOptions() {
     models: [...document.querySelectorAll('input[name=model]:checked')].map((c) => c.value),
     preset: $('preset').value,
     epochs: num('epochs'), batch_size: num('batch'), learning_rate: num('lr'),
-    seed: num('seed') || 0, subset: num('subset'),
+    seed: num('seed') || 0, seeds: num('seeds') || 1, subset: num('subset'),
   };
 }
 function onProgress({ run: e, loss_svg }) {
@@ -244,6 +244,8 @@ async function refreshResults() {
   const r = await ask({ type: 'results' });
   $('results').innerHTML = r.results_html;
   $('id-results').innerHTML = r.id_results_html;
+  $('figure4-auc').innerHTML = r.figure4_auc_svg;
+  $('figure4-pauc').innerHTML = r.figure4_pauc_svg;
   setOptions($('hist-model'), r.models.map((m) => m.name), true, r.models.map((m) => m.label));
   setOptions($('result-type'), r.machine_types);
   hasResults = r.models.length > 0;

@@ -1,26 +1,34 @@
-//! `sonogan eval`: the DCASE protocol for several machine types and models, with the seed paper's
-//! Table 2 and the DCASE result files.
+//! `sonogan eval`: the DCASE protocol for several machine types, models and seeds, with the seed
+//! paper's Table 2 and Figure 4, the DCASE result files and one HTML report (docs/DESIGN.md
+//! §1.10).
 
 use super::load;
 use super::train_cmd::{TrainingArgs, check_params, with_progress_bar};
 use crate::data::Split;
 use crate::device::select_device;
 use crate::eval::protocol::{FeatureClip, JobSlot, TrainJob, train_and_score};
-use crate::eval::table::{ClipScore, DCASE_MAX_FPR, EvalTable, format_table2, write_dcase_files};
+use crate::eval::table::{
+    ClipScore, DCASE_MAX_FPR, SeedScores, SweepTable, format_sweep_table2, write_dcase_files,
+};
 use crate::models::ModelKind;
-use crate::report::{results_page_html, roc_series_by_model, roc_svg};
+use crate::report::{
+    Metric, ReportInput, RunInfo, figure4_svg, results_page_html, roc_series_by_model, roc_type_svg,
+};
 use crate::runtime::block_on;
+use crate::train::TrainConfig;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Train and evaluate detectors per machine type: AUC/pAUC tables and DCASE result files.
 ///
 /// For each machine type and model: train on the type's training clips (all IDs, as the DCASE
 /// baseline), score every test clip, and report per-ID AUC and pAUC and per-type means in the
-/// seed paper's Table 2 layout. Works on the DCASE dev layout and the MIMII layout.
+/// seed paper's Table 2 layout. With `--seeds`, every (type, model) is trained and scored once
+/// per seed and each cell reads mean ± sd over the seeds. Works on the DCASE dev layout and the
+/// MIMII layout.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Data set root (DCASE dev or MIMII layout).
@@ -35,9 +43,18 @@ pub struct EvalArgs {
     models: Vec<ModelKind>,
     #[command(flatten)]
     training: TrainingArgs,
-    /// Write `<model>/anomaly_score_<type>_<id>.csv` and `<model>/result.csv` (DCASE format) here,
-    /// plus `roc_<type>.svg` (every model's ROC on the type's pooled test clips) and
-    /// `results.html` (the result tables as a self-contained page).
+    /// Training seeds of a seed sweep, comma-separated, e.g. `0,1,2` (default: the one `--seed`).
+    /// Every (type, model) is trained and scored once per seed; tables and charts show mean ±
+    /// sample sd over the seeds, the JSON and DCASE files keep every seed. The `--subset` choice
+    /// of clips stays that of `--seed`, so only the training randomness varies.
+    #[arg(long, value_delimiter = ',')]
+    seeds: Vec<u64>,
+    /// Write `<model>/anomaly_score_<type>_<id>.csv` and `<model>/result.csv` (DCASE format) here
+    /// (with several seeds one `<model>/seed_<n>/` folder per seed), plus `roc_<type>.svg`
+    /// (every model's ROC on the type's pooled test clips, first seed), `figure4_auc.svg` and
+    /// `figure4_pauc.svg` (the seed paper's Figure 4 bars) and `results.html` (one
+    /// self-contained report: Table 2, the bars, the ROC plots, per-ID tables with bootstrap
+    /// intervals, the configuration and timings).
     #[arg(long)]
     out_dir: Option<PathBuf>,
     /// Print one JSON object with every result on the last line of stdout.
@@ -75,11 +92,19 @@ pub fn run(mut args: EvalArgs) -> Result<()> {
         device.description
     );
     let config = args.training.train_config();
-    let mut scores: Vec<ClipScore> = Vec::new();
+    let seeds = seed_list(&args.seeds, config.seed)?;
+    let mut runs: Vec<SeedScores> = seeds
+        .iter()
+        .map(|&seed| SeedScores {
+            seed,
+            scores: Vec::new(),
+        })
+        .collect();
     let mut features_s = 0.0;
-    let mut train_s: BTreeMap<String, f64> = BTreeMap::new();
-    let jobs = types.len() * args.models.len();
-    for (type_index, machine_type) in types.iter().enumerate() {
+    let mut train_s: BTreeMap<ModelKind, f64> = BTreeMap::new();
+    let jobs = types.len() * args.models.len() * seeds.len();
+    let mut index = 0;
+    for machine_type in &types {
         let started = Instant::now();
         let train = load::features(
             &args.data,
@@ -95,53 +120,86 @@ pub fn run(mut args: EvalArgs) -> Result<()> {
         )?;
         features_s += started.elapsed().as_secs_f64();
         check_split(machine_type, &train, &test)?;
-        for (model_index, &kind) in args.models.iter().enumerate() {
-            let started = Instant::now();
-            let job = TrainJob {
-                model: args.training.model_config(kind)?,
-                train: config.clone(),
-                machine_type,
-                clips: &train,
-                slot: JobSlot {
-                    index: type_index * args.models.len() + model_index,
-                    count: jobs,
-                },
-            };
-            let trained = with_progress_bar(kind, |host| {
-                block_on(train_and_score(host, &device.device, &job, &test))
-            })?;
-            // Training time only (the trainer's clock), as before the scoring.
-            *train_s.entry(kind.name().to_string()).or_default() +=
-                trained.model.summary.elapsed_seconds;
-            scores.extend(trained.scores);
-            eprintln!(
-                "{machine_type}: {kind} done in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
+        for &kind in &args.models {
+            for run in &mut runs {
+                let started = Instant::now();
+                let job = TrainJob {
+                    model: args.training.model_config(kind)?,
+                    train: TrainConfig {
+                        seed: run.seed,
+                        ..config.clone()
+                    },
+                    machine_type,
+                    clips: &train,
+                    slot: JobSlot { index, count: jobs },
+                };
+                let trained = with_progress_bar(kind, |host| {
+                    block_on(train_and_score(host, &device.device, &job, &test))
+                })?;
+                index += 1;
+                // Training time only (the trainer's clock), as before the scoring.
+                *train_s.entry(kind).or_default() += trained.model.summary.elapsed_seconds;
+                run.scores.extend(trained.scores);
+                eprintln!(
+                    "{machine_type}: {kind} (seed {}) done in {:.1} s",
+                    run.seed,
+                    started.elapsed().as_secs_f64()
+                );
+            }
         }
     }
-    let table = EvalTable::build(&scores, DCASE_MAX_FPR)?;
+    let sweep = SweepTable::build(&runs, DCASE_MAX_FPR)?;
+    let info = RunInfo {
+        data: args.data.display().to_string(),
+        machine_types: types.clone(),
+        models: args.models.clone(),
+        train: config.clone(),
+        subset: args.training.subset,
+        device: device.description.clone(),
+        features_s,
+        train_s: args
+            .models
+            .iter()
+            .map(|k| (*k, train_s.get(k).copied().unwrap_or(0.0)))
+            .collect(),
+    };
     if let Some(dir) = &args.out_dir {
-        write_results(dir, &args.models, &table, &scores)?;
+        write_results(dir, &args.models, &sweep, &runs, &info)?;
     }
-    println!("{}", format_table2(&table));
+    println!("{}", format_sweep_table2(&sweep));
     if args.json {
-        let report = serde_json::json!({
-            "models": table.to_json(),
-            "config": {
-                "data": args.data.display().to_string(),
-                "types": types,
-                "models": args.models.iter().map(|k| k.name()).collect::<Vec<_>>(),
-                "train": config,
-                "subset": args.training.subset,
-                "device": device.description,
-                "max_fpr": DCASE_MAX_FPR,
-            },
-            "timing": { "features_s": features_s, "train_s": train_s },
+        let mut report = sweep.to_json();
+        report["config"] = serde_json::json!({
+            "data": info.data,
+            "types": types,
+            "models": args.models.iter().map(|k| k.name()).collect::<Vec<_>>(),
+            "train": config,
+            "seeds": seeds,
+            "subset": args.training.subset,
+            "device": info.device,
+            "max_fpr": DCASE_MAX_FPR,
         });
+        let train_s: serde_json::Map<String, serde_json::Value> = info
+            .train_s
+            .iter()
+            .map(|(k, s)| (k.name().to_string(), serde_json::Value::from(*s)))
+            .collect();
+        report["timing"] = serde_json::json!({ "features_s": features_s, "train_s": train_s });
         println!("{report}");
     }
     Ok(())
+}
+
+/// The seeds of the sweep: `--seeds` when given (each once), else the one `--seed`.
+fn seed_list(seeds: &[u64], seed: u64) -> Result<Vec<u64>> {
+    if seeds.is_empty() {
+        return Ok(vec![seed]);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(twice) = seeds.iter().find(|s| !seen.insert(**s)) {
+        bail!("--seeds lists seed {twice} twice");
+    }
+    Ok(seeds.to_vec())
 }
 
 /// A type needs training clips and labelled test clips of both classes to be evaluated.
@@ -155,45 +213,68 @@ fn check_split(machine_type: &str, train: &[FeatureClip], test: &[FeatureClip]) 
     Ok(())
 }
 
-/// DCASE files per model: `<dir>/<model>/anomaly_score_<type>_<id>.csv` and `result.csv`.
+/// DCASE files per model (and per seed when there are several), the ROC plots, the Figure 4
+/// charts and the report.
 fn write_results(
-    dir: &std::path::Path,
+    dir: &Path,
     models: &[ModelKind],
-    table: &EvalTable,
-    scores: &[ClipScore],
+    sweep: &SweepTable,
+    runs: &[SeedScores],
+    info: &RunInfo,
 ) -> Result<()> {
     for kind in models {
-        let model_dir = dir.join(kind.name());
-        std::fs::create_dir_all(&model_dir)
-            .with_context(|| format!("{}: cannot create", model_dir.display()))?;
-        write_dcase_files(&model_dir, scores, table, *kind)?;
+        for (run, seed_table) in runs.iter().zip(&sweep.runs) {
+            let model_dir = dcase_dir(dir, *kind, run.seed, runs.len());
+            std::fs::create_dir_all(&model_dir)
+                .with_context(|| format!("{}: cannot create", model_dir.display()))?;
+            write_dcase_files(&model_dir, &run.scores, &seed_table.table, *kind)?;
+        }
     }
-    write_report_files(dir, table, scores)?;
+    write_report_files(dir, sweep, runs, info)?;
     eprintln!(
-        "wrote DCASE result files, ROC plots and results.html to {}",
+        "wrote DCASE result files, ROC plots, Figure 4 charts and results.html to {}",
         dir.display()
     );
     Ok(())
 }
 
-/// `<dir>/roc_<type>.svg` per machine type (all models overlaid, each on the type's labelled test
-/// clips pooled over IDs) and `<dir>/results.html` with the per-type and per-ID tables.
-fn write_report_files(
-    dir: &std::path::Path,
-    table: &EvalTable,
-    scores: &[ClipScore],
-) -> Result<()> {
-    let mut types: Vec<&str> = scores.iter().map(|c| c.machine_type.as_str()).collect();
-    types.sort_unstable();
-    types.dedup();
-    for machine_type in types {
-        let series = roc_series_by_model(scores, machine_type, table.max_fpr);
-        let path = dir.join(format!("roc_{machine_type}.svg"));
-        std::fs::write(&path, roc_svg(&series, table.max_fpr, None))
-            .with_context(|| format!("{}: cannot write", path.display()))?;
+/// `<dir>/<model>` for a single seed, `<dir>/<model>/seed_<n>` in a sweep of several.
+fn dcase_dir(dir: &Path, kind: ModelKind, seed: u64, seeds: usize) -> PathBuf {
+    let model_dir = dir.join(kind.name());
+    if seeds > 1 {
+        model_dir.join(format!("seed_{seed}"))
+    } else {
+        model_dir
     }
-    let path = dir.join("results.html");
-    std::fs::write(&path, results_page_html(table))
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
+}
+
+/// `<dir>/roc_<type>.svg` per machine type (all models overlaid, each on the type's labelled test
+/// clips of the first seed pooled over IDs), `<dir>/figure4_auc.svg`, `<dir>/figure4_pauc.svg`
+/// and `<dir>/results.html`.
+fn write_report_files(
+    dir: &Path,
+    sweep: &SweepTable,
+    runs: &[SeedScores],
+    info: &RunInfo,
+) -> Result<()> {
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))
+    };
+    let first: &[ClipScore] = runs.first().map_or(&[], |r| &r.scores);
+    let mut roc_plots = Vec::new();
+    for machine_type in sweep.machine_types() {
+        let series = roc_series_by_model(first, &machine_type, sweep.max_fpr);
+        let svg = roc_type_svg(&series, &machine_type, sweep.max_fpr, None);
+        write(&format!("roc_{machine_type}.svg"), &svg)?;
+        roc_plots.push((machine_type, svg));
+    }
+    write("figure4_auc.svg", &figure4_svg(sweep, Metric::Auc))?;
+    write("figure4_pauc.svg", &figure4_svg(sweep, Metric::Pauc))?;
+    let input = ReportInput {
+        sweep,
+        roc_plots: &roc_plots,
+        run: Some(info),
+    };
+    write("results.html", &results_page_html(&input))
 }

@@ -1,4 +1,5 @@
-//! Per-ID / per-type AUC and pAUC tables, the seed paper's Table 2 layout, DCASE CSV files.
+//! Per-ID / per-type AUC and pAUC tables, the seed paper's Table 2 layout, DCASE CSV files, and
+//! seed sweeps ([`SweepTable`]: mean ± sd over seeds, bootstrap intervals, docs/DESIGN.md §1.10).
 //!
 //! Independent of models: the input is one [`ClipScore`] per (model, test clip). Following spec
 //! §1.8, AUC and pAUC are computed **per machine ID** over that ID's labelled clips, the per-type
@@ -16,12 +17,17 @@
 mod dcase;
 mod format;
 mod pooled;
+mod spread;
+mod sweep;
+mod sweep_json;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use dcase::write_dcase_files;
 pub use dcase::{DcaseFile, RESULT_FILE_NAME, dcase_result_csv, dcase_score_files};
-pub use format::format_table2;
+pub use format::{format_sweep_table2, format_table2};
 pub use pooled::PooledScores;
+pub use spread::{Spread, SpreadScores};
+pub use sweep::{IdInterval, SeedScores, SeedTable, SweepId, SweepModel, SweepTable, SweepType};
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -146,6 +152,12 @@ pub enum TableError {
         /// The I/O error.
         message: String,
     },
+    /// A seed sweep lists the same seed twice.
+    #[error("seed {0} occurs more than once in the sweep")]
+    DuplicateSeed(u64),
+    /// A bootstrap interval could not be computed.
+    #[error("bootstrap interval: {0}")]
+    Bootstrap(String),
 }
 
 /// Labelled scores of one ID, in input order.

@@ -5,15 +5,22 @@
 //! - [`auc_summary`] gives `roc_auc_score(y, s)` (trapezoidal, ties earn half credit) and
 //!   `roc_auc_score(y, s, max_fpr=p)` (McClish-standardised partial AUC, docs/DESIGN.md §1.8 step 4 and
 //!   §10.1), plus the raw partial area divided by `p`.
+//! - [`bootstrap_ci`] gives stratified percentile-bootstrap intervals of both (docs/DESIGN.md
+//!   §1.10).
 //! - [`confusion_at`] counts the confusion matrix at one decision threshold (for display).
 //!
 //! Where sklearn returns NaN with a warning (only one class present), these functions return a
 //! [`MetricsError`] instead.
 
 mod area;
+mod bootstrap;
 mod confusion;
 mod roc;
 
+pub use bootstrap::{
+    BOOTSTRAP_LEVEL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, BootstrapCi, BootstrapConfig, Interval,
+    bootstrap_ci, percentile_interval,
+};
 pub use confusion::{Confusion, confusion_at};
 
 /// A ROC curve: points at each distinct score threshold, starting at (0, 0).
@@ -83,6 +90,9 @@ pub enum MetricsError {
     /// The decision threshold of [`confusion_at`] is NaN.
     #[error("decision threshold is NaN")]
     NanThreshold,
+    /// The settings of [`bootstrap_ci`] are unusable.
+    #[error("bootstrap: {0}")]
+    InvalidBootstrap(String),
 }
 
 /// ROC curve of `scores` against `labels` (true = anomaly).

@@ -54,6 +54,31 @@ pub struct OperatingPoint {
 /// ROC point, in order. The legend below the plot reads "AE — AUC 0.873 · pAUC 0.712". The
 /// optional `marker` is a `circle class="operating-point"` with its label.
 pub fn roc_svg(series: &[RocSeries], max_fpr: f64, marker: Option<OperatingPoint>) -> String {
+    let names: Vec<&str> = series.iter().map(|s| s.label.as_str()).collect();
+    let title = format!("ROC curves: {}", names.join(", "));
+    roc_document(series, max_fpr, marker, &title)
+}
+
+/// [`roc_svg`] of one machine type's curves, the type named in the `<title>` ("ROC curves on
+/// valve: AE, GANomaly"), as `sonogan eval --out-dir` writes and the HTML report embeds them.
+pub fn roc_type_svg(
+    series: &[RocSeries],
+    machine_type: &str,
+    max_fpr: f64,
+    marker: Option<OperatingPoint>,
+) -> String {
+    let names: Vec<&str> = series.iter().map(|s| s.label.as_str()).collect();
+    let title = format!("ROC curves on {machine_type}: {}", names.join(", "));
+    roc_document(series, max_fpr, marker, &title)
+}
+
+/// The ROC plot with the given `<title>` (escaped in [`document`]).
+fn roc_document(
+    series: &[RocSeries],
+    max_fpr: f64,
+    marker: Option<OperatingPoint>,
+    title: &str,
+) -> String {
     let frame = Frame {
         left: LEFT,
         top: TOP,
@@ -101,9 +126,7 @@ pub fn roc_svg(series: &[RocSeries], max_fpr: f64, marker: Option<OperatingPoint
     let legend_top = frame.bottom() + BELOW_AXIS;
     legend(&mut body, LEFT, legend_top, &entries);
     let height = legend_top + entries.len() as f64 * LEGEND_LINE + 8.0;
-    let names: Vec<&str> = series.iter().map(|s| s.label.as_str()).collect();
-    let title = format!("ROC curves: {}", names.join(", "));
-    document("roc-plot", WIDTH, height, &title, &body)
+    document("roc-plot", WIDTH, height, title, &body)
 }
 
 /// The shaded rectangle over FPR ∈ [0, max_fpr] (nothing for a NaN or non-positive max_fpr).

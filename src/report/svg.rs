@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 
 /// Font size of tick labels and legend entries (SVG user units).
-const FONT_SMALL: f64 = 12.0;
+pub(super) const FONT_SMALL: f64 = 12.0;
 /// Font size of axis labels.
 const FONT_LABEL: f64 = 13.0;
 /// Length of a tick mark.
-const TICK_LENGTH: f64 = 5.0;
+pub(super) const TICK_LENGTH: f64 = 5.0;
 /// Height of one legend line.
 pub(super) const LEGEND_LINE: f64 = 18.0;
 /// Colour of axes, ticks and text.

@@ -371,8 +371,14 @@ pub struct ModelSummary {
 pub struct ResultsView {
     /// The per-type × model table (empty before any run).
     pub results_html: String,
-    /// The per-ID table.
+    /// The per-ID table (with the AUC's bootstrap interval of the first seed).
     pub id_results_html: String,
+    /// The seed paper's Figure 4 for the AUC: bars per type and model, mean ± sd over seeds.
+    pub figure4_auc_svg: String,
+    /// Figure 4 for the pAUC.
+    pub figure4_pauc_svg: String,
+    /// The seeds with results, ascending.
+    pub seeds: Vec<u64>,
     /// Models with results, in evaluation order.
     pub models: Vec<DetectorInfo>,
     /// Machine types with results.

@@ -70,6 +70,11 @@ pub fn demo_data() -> SynthConfig {
     }
 }
 
+/// The default of [`RunOptions::seeds`].
+fn one() -> usize {
+    1
+}
+
 /// What the user asked for in the training form.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunOptions {
@@ -83,8 +88,12 @@ pub struct RunOptions {
     pub batch_size: Option<usize>,
     /// One learning rate for every model (`None`: the preset's per-model values).
     pub learning_rate: Option<f64>,
-    /// Seed of initial weights and batch order.
+    /// Seed of initial weights and batch order (the first seed of the run).
     pub seed: u64,
+    /// Repeat the run with this many seeds: `seed`, `seed + 1`, …, the tables showing mean ± sd
+    /// over them (docs/DESIGN.md §1.10); 0 or absent means 1.
+    #[serde(default = "one")]
+    pub seeds: usize,
     /// At most this many clips per (type, ID, split, label); `None` or 0: all.
     pub subset: Option<usize>,
 }
@@ -111,6 +120,12 @@ impl RunOptions {
             loss_read_every: 4,
             ..TrainConfig::default()
         })
+    }
+
+    /// The training seeds of the run: `seed`, `seed + 1`, … (`seeds` of them, at least one).
+    pub fn seed_list(&self) -> Vec<u64> {
+        let n = self.seeds.max(1) as u64;
+        (0..n).map(|i| self.seed.wrapping_add(i)).collect()
     }
 
     /// The subset size, when one is asked for.

@@ -1,12 +1,18 @@
-//! HTML tables: one row per type × model, values to 3 decimals, missing means, escaping.
+//! HTML tables: one row per type × model, values to 3 decimals, missing means, escaping, and
+//! mean ± sd with several seeds.
 
 use super::{attr, tags, texts};
 use sonogan::data::Label;
-use sonogan::eval::table::{ClipScore, EvalTable};
+use sonogan::eval::table::{ClipScore, SeedScores, SweepTable};
 use sonogan::models::ModelKind;
-use sonogan::report::{id_table_html, results_page_html, results_table_html};
+use sonogan::report::{ReportInput, id_table_html, results_page_html, results_table_html};
 
-fn clip(
+/// The one-seed sweep of `scores` (pAUC at 0.1).
+pub fn one_seed(scores: Vec<ClipScore>) -> SweepTable {
+    SweepTable::build(&[SeedScores { seed: 0, scores }], 0.1).unwrap()
+}
+
+pub fn clip(
     model: &str,
     machine_type: &str,
     id: &str,
@@ -32,7 +38,7 @@ fn clip(
 /// AE: fan id_00 normals 1, 2, 3 / anomalies 2.5, 4 (AUC 5/6); fan id_02 perfect (AUC 1);
 /// pump id_00 perfect. GAN: fan as AE but reversed on id_02 (AUC 0); pump id_00 only normals
 /// (skipped, so GAN has no pump mean).
-fn scores() -> Vec<ClipScore> {
+pub fn scores() -> Vec<ClipScore> {
     let mut out = Vec::new();
     for model in ["AE", "GANomaly"] {
         for (n, (anomaly, score)) in [
@@ -60,7 +66,7 @@ fn scores() -> Vec<ClipScore> {
 
 #[test]
 fn results_table_has_one_row_per_type_and_model() {
-    let table = EvalTable::build(&scores(), 0.1).unwrap();
+    let table = one_seed(scores());
     let html = results_table_html(&table);
     assert!(html.starts_with(r#"<table data-testid="results-table""#));
     let rows: Vec<(String, String)> = tags(&html, "<tr data-type=")
@@ -106,8 +112,8 @@ fn results_table_has_one_row_per_type_and_model() {
     }
     let ae = table.model(ModelKind::Ae).unwrap();
     let table_paucs = [
-        ae.types[0].mean.unwrap().pauc,
-        ae.types[1].mean.unwrap().pauc,
+        ae.types[0].mean.unwrap().pauc.mean,
+        ae.types[1].mean.unwrap().pauc.mean,
     ];
     // pAUC cells in row order: AE fan, GAN fan, AE pump, …
     for (cell, want) in [paucs[0], paucs[2]].into_iter().zip(table_paucs) {
@@ -133,14 +139,14 @@ fn single_type_has_no_mean_rows() {
         .into_iter()
         .filter(|c| c.machine_type == "fan")
         .collect();
-    let html = results_table_html(&EvalTable::build(&fan, 0.1).unwrap());
+    let html = results_table_html(&one_seed(fan));
     assert_eq!(tags(&html, "<tr data-type=").len(), 2);
     assert!(!html.contains(r#"data-type="mean""#));
 }
 
 #[test]
 fn id_table_has_one_row_per_type_and_id() {
-    let table = EvalTable::build(&scores(), 0.1).unwrap();
+    let table = one_seed(scores());
     let html = id_table_html(&table);
     assert!(html.starts_with(r#"<table data-testid="id-table""#));
     let rows: Vec<(String, String)> = tags(&html, "<tr data-type=")
@@ -154,6 +160,59 @@ fn id_table_has_one_row_per_type_and_id() {
     let gan = texts(&html, r#"<td class="auc" data-model="GANomaly""#);
     assert_eq!(gan[1], ">0.000");
     assert!(gan[2].ends_with(">—") && gan[2].contains("only one class present"));
+    // AE fan id_02 (one normal, one anomaly, perfectly ranked) resamples to itself: [1, 1].
+    let ci = texts(&html, r#"<td class="auc-ci" data-model="AE""#);
+    assert_eq!(ci.len(), 3);
+    assert!(ci[1].ends_with(">[1.000, 1.000]"), "{}", ci[1]);
+    let (seed, interval) = table.shown_interval(ModelKind::Ae, "fan", "id_00").unwrap();
+    assert_eq!(seed, 0);
+    let want = format!("[{:.3}, {:.3}]", interval.auc.lo, interval.auc.hi);
+    assert!(ci[0].ends_with(&format!(">{want}")), "{} vs {want}", ci[0]);
+    assert!(interval.auc.contains(5.0 / 6.0));
+}
+
+#[test]
+fn several_seeds_show_mean_and_sd() {
+    // Seed 1 flips AE fan id_02 (AUC 0): AE fan means (5/6 + 1)/2 = 11/12 and 5/12 → mean 2/3,
+    // sd √((¼² + ¼²)/1) = √⅛.
+    let flipped: Vec<ClipScore> = scores()
+        .into_iter()
+        .map(|mut c| {
+            if c.model == ModelKind::Ae && c.machine_id == "id_02" {
+                c.score = -c.score;
+            }
+            c
+        })
+        .collect();
+    let runs = [
+        SeedScores {
+            seed: 0,
+            scores: scores(),
+        },
+        SeedScores {
+            seed: 1,
+            scores: flipped,
+        },
+    ];
+    let table = SweepTable::build(&runs, 0.1).unwrap();
+    let html = results_table_html(&table);
+    assert!(html.contains("mean ± sd over 2 seeds"));
+    let row = &html[html
+        .find(r#"<tr data-type="fan" data-model="AE">"#)
+        .unwrap()..];
+    let cell = tags(row, r#"<td class="auc""#)[0];
+    let sd: f64 = attr(cell, "data-sd").unwrap().parse().unwrap();
+    assert!((sd - 0.125f64.sqrt()).abs() < 1e-12, "{cell}");
+    assert!(row.contains(r#">0.667 ± 0.354</td>"#), "{row}");
+    // GANomaly is the same in both seeds: sd 0.
+    let gan = &html[html
+        .find(r#"<tr data-type="fan" data-model="GANomaly">"#)
+        .unwrap()..];
+    assert!(gan.contains(">0.417 ± 0.000</td>"), "{gan}");
+    let ids = id_table_html(&table);
+    let ae = texts(&ids, r#"<td class="auc" data-model="AE""#);
+    // id_02: AUC 1 and 0 → 0.5 ± √½.
+    assert!(ae[1].ends_with(">0.500 ± 0.707"), "{}", ae[1]);
 }
 
 #[test]
@@ -167,13 +226,18 @@ fn table_names_are_escaped() {
             c
         })
         .collect();
-    let table = EvalTable::build(&scores, 0.1).unwrap();
-    let page = results_page_html(&table);
+    let table = one_seed(scores);
+    let page = results_page_html(&ReportInput {
+        sweep: &table,
+        roc_plots: &[],
+        run: None,
+    });
+    let page = page + &results_table_html(&table) + &id_table_html(&table);
     assert!(!page.contains("<img"));
     assert!(page.contains(r#"data-id="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;""#));
     assert!(page.contains(r#"data-type="f&amp;n&#39;s""#));
     assert!(page.starts_with("<!DOCTYPE html>"));
-    for forbidden in ["<script", "style=", "<style", "<link"] {
+    for forbidden in ["<script", "style=", "<link"] {
         assert!(!page.contains(forbidden));
     }
 }

@@ -5,7 +5,8 @@ use super::PageApp;
 use crate::eval::table::DCASE_MAX_FPR;
 use crate::models::ModelKind;
 use crate::report::{
-    OperatingPoint, histogram_svg, id_table_html, results_table_html, roc_series_by_model, roc_svg,
+    Metric, OperatingPoint, figure4_svg, histogram_svg, id_table_html, results_table_html,
+    roc_series_by_model, roc_svg, roc_type_svg,
 };
 use crate::web::messages::{DetectorInfo, HistogramView, Reply, ResultsView};
 use crate::web::results::{PooledScores, Results};
@@ -13,13 +14,23 @@ use crate::web::results::{PooledScores, Results};
 /// Bins of the score histograms.
 const HISTOGRAM_BINS: usize = 30;
 
-/// The results tables (empty before any run) and the models and types with results.
+/// The results tables and Figure 4 bars (empty before any run; mean ± sd over the seeds,
+/// docs/DESIGN.md §1.10) and the models, types and seeds with results.
 pub(super) fn view(app: &PageApp) -> Result<Reply, String> {
     let state = app.state.borrow();
     let table = state.results.table()?;
+    let bars = |metric| {
+        table
+            .as_ref()
+            .map(|t| figure4_svg(t, metric))
+            .unwrap_or_default()
+    };
     Ok(Reply::Results(ResultsView {
         results_html: table.as_ref().map(results_table_html).unwrap_or_default(),
         id_results_html: table.as_ref().map(id_table_html).unwrap_or_default(),
+        figure4_auc_svg: bars(Metric::Auc),
+        figure4_pauc_svg: bars(Metric::Pauc),
+        seeds: table.as_ref().map(|t| t.seeds()).unwrap_or_default(),
         models: state
             .results
             .models()
@@ -98,10 +109,11 @@ fn score_range(pooled: &PooledScores) -> (f64, f64) {
     (min, max)
 }
 
-/// ROC curves of every model on `machine_type` (test clips pooled over IDs), FPR ≤ 0.1 shaded;
-/// with `marker` (model, threshold), that model's operating point is marked.
+/// ROC curves of every model on `machine_type` (test clips of each model's lowest seed pooled
+/// over IDs), FPR ≤ 0.1 shaded; with `marker` (model, threshold), that model's operating point is
+/// marked.
 fn roc_plot(results: &Results, machine_type: &str, marker: Option<(ModelKind, f64)>) -> String {
-    let series = roc_series_by_model(results.scores(), machine_type, DCASE_MAX_FPR);
+    let series = roc_series_by_model(&results.scores(), machine_type, DCASE_MAX_FPR);
     let point = marker.and_then(|(kind, threshold)| {
         let label = kind.label();
         if !series.iter().any(|s| s.label == label) {
@@ -117,7 +129,11 @@ fn roc_plot(results: &Results, machine_type: &str, marker: Option<(ModelKind, f6
             tpr: c.tpr,
         })
     });
-    roc_svg(&series, DCASE_MAX_FPR, point)
+    if machine_type.is_empty() {
+        roc_svg(&series, DCASE_MAX_FPR, point)
+    } else {
+        roc_type_svg(&series, machine_type, DCASE_MAX_FPR, point)
+    }
 }
 
 /// Every score and the DCASE files as one CSV text.

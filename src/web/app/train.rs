@@ -1,6 +1,7 @@
 //! Training and evaluation runs: every machine type that has training and test clips × every
-//! chosen model, one job after another, each stepped asynchronously with a yield to the worker's
-//! event loop after every step (so a cancel request is seen within one step).
+//! chosen model × every seed of the run (docs/DESIGN.md §1.10), one job after another, each
+//! stepped asynchronously with a yield to the worker's event loop after every step (so a cancel
+//! request is seen within one step).
 
 use std::collections::HashSet;
 
@@ -12,12 +13,14 @@ use crate::eval::protocol::{
     FeatureClip, Host, JobProgress, JobSlot, TrainJob, TrainedJob, model_config, train_and_score,
 };
 use crate::report::{CurveSeries, curves_svg};
-use crate::train::CancelToken;
+use crate::train::{CancelToken, TrainConfig};
 use crate::web::messages::{Event, Reply};
 use crate::web::presets::RunOptions;
 
 /// Least time between two progress events, in seconds.
 const PROGRESS_INTERVAL_S: f64 = 0.1;
+/// Most seeds one run may repeat.
+const MAX_SEEDS: usize = 20;
 
 /// The clips of one machine type for a run.
 struct TypeData {
@@ -35,6 +38,12 @@ pub(super) async fn train<H: WorkerHost>(
 ) -> Result<Reply, String> {
     for &kind in &options.models {
         options.train_config(kind)?;
+    }
+    if options.seeds > MAX_SEEDS {
+        return Err(format!(
+            "at most {MAX_SEEDS} seeds per run, got {}",
+            options.seeds
+        ));
     }
     let busy = BusyGuard::take(app, "training")?;
     let cancel = CancelToken::new();
@@ -63,48 +72,78 @@ async fn run<H: WorkerHost>(
                 .into(),
         );
     }
-    let count = types.len() * options.models.len();
+    let seeds = options.seed_list();
+    let count = types.len() * options.models.len() * seeds.len();
     let mut index = 0;
     for data in &types {
         for &kind in &options.models {
-            app.state.borrow_mut().losses.clear();
-            let mut progress = ProgressSink {
-                app,
-                host,
-                cancel: cancel.clone(),
-                last_post: None,
-            };
-            let train = options.train_config(kind)?;
-            let job = TrainJob {
-                model: model_config(kind, &train),
-                train,
-                machine_type: &data.machine_type,
-                clips: &data.train,
-                slot: JobSlot { index, count },
-            };
-            let trained = train_and_score(&mut progress, &device, &job, &data.test)
-                .await
-                .map_err(|e| e.to_string())?;
-            let name = keep(app, trained);
-            host.post(Event::ModelTrained {
-                name,
-                models: models::summaries(app),
-            });
-            host.yield_now().await;
-            index += 1;
+            for (seed_index, &seed) in seeds.iter().enumerate() {
+                app.state.borrow_mut().losses.clear();
+                let mut progress = ProgressSink {
+                    app,
+                    host,
+                    cancel: cancel.clone(),
+                    last_post: None,
+                };
+                let train = TrainConfig {
+                    seed,
+                    ..options.train_config(kind)?
+                };
+                let job = TrainJob {
+                    model: model_config(kind, &train),
+                    train,
+                    machine_type: &data.machine_type,
+                    clips: &data.train,
+                    slot: JobSlot { index, count },
+                };
+                let trained = train_and_score(&mut progress, &device, &job, &data.test)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let run = SeedOfRun {
+                    seed,
+                    first: seed_index == 0,
+                    several: seeds.len() > 1,
+                };
+                let name = keep(app, trained, run);
+                host.post(Event::ModelTrained {
+                    name,
+                    models: models::summaries(app),
+                });
+                host.yield_now().await;
+                index += 1;
+            }
         }
     }
     Ok(())
 }
 
-/// Stores a trained job's scores and model; returns the model's name (`<type>-<label>`).
-fn keep(app: &PageApp, job: TrainedJob) -> String {
+/// Where a job's seed sits in its run.
+#[derive(Debug, Clone, Copy)]
+struct SeedOfRun {
+    seed: u64,
+    /// The run's first seed: the pair's earlier results of every seed are replaced.
+    first: bool,
+    /// The run has several seeds: model names carry the seed.
+    several: bool,
+}
+
+/// Stores a trained job's scores and model; returns the model's name (`<type>-<label>`, with
+/// `-seed<n>` when the run has several seeds).
+fn keep(app: &PageApp, job: TrainedJob, run: SeedOfRun) -> String {
     let kind = job.kind();
-    let name = format!("{}-{}", job.machine_type, kind.label());
-    app.state
-        .borrow_mut()
-        .results
-        .replace(kind, &job.machine_type, job.scores);
+    let name = if run.several {
+        format!("{}-{}-seed{}", job.machine_type, kind.label(), run.seed)
+    } else {
+        format!("{}-{}", job.machine_type, kind.label())
+    };
+    {
+        let results = &mut app.state.borrow_mut().results;
+        if run.first {
+            results.replace(kind, &job.machine_type, run.seed, job.scores);
+        } else {
+            results.add_seed(kind, &job.machine_type, run.seed, job.scores);
+        }
+    }
     models::insert(
         app,
         PageModel {
