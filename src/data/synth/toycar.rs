@@ -129,7 +129,7 @@ pub(super) fn render(
     let model = &MODELS[id];
     let mut drive = operating_point(model, rng);
     let wobble = if fault == Some(1) {
-        uniform(fault_rng, 0.12, 0.3)
+        uniform(fault_rng, 0.3, 0.6)
     } else {
         0.0
     };
@@ -141,9 +141,9 @@ pub(super) fn render(
     let layer = match fault {
         Some(0) => Some((
             chipped_tooth(model, &wheel, fault_rng),
-            uniform(fault_rng, -24.0, -15.0),
+            uniform(fault_rng, -14.0, -6.0),
         )),
-        Some(2) => Some((friction(&wheel, fault_rng), uniform(fault_rng, -24.0, -16.0))),
+        Some(2) => Some((friction(&wheel, fault_rng), uniform(fault_rng, -28.0, -20.0))),
         _ => None,
     };
     if let Some((mut layer, rel_db)) = layer {
@@ -166,8 +166,8 @@ fn operating_point(model: &CarModel, rng: &mut ChaCha8Rng) -> Drive {
 
 /// Excess drag: the motor slows by 5-12 % and its whine grows 1-4 dB as it draws more current.
 fn overload(drive: &mut Drive, rng: &mut ChaCha8Rng) {
-    drive.motor_hz *= 1.0 - uniform(rng, 0.05, 0.12);
-    drive.whine_gain *= db(uniform(rng, 1.0, 4.0));
+    drive.motor_hz *= 1.0 - uniform(rng, 0.03, 0.07);
+    drive.whine_gain *= db(uniform(rng, 0.5, 2.5));
 }
 
 /// The running car; `wobble` > 0 is a bent axle's modulation depth. Returns the signal and the
@@ -191,7 +191,7 @@ fn running_car(
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let axle = sin_cycles(wrap64(motor / model.ratio) + axle_offset);
-        let f = drive.motor_hz * (1.0 + drive.sway * track.next(rng)) * (1.0 + 0.03 * wobble * axle);
+        let f = drive.motor_hz * (1.0 + drive.sway * track.next(rng)) * (1.0 + 0.06 * wobble * axle);
         motor += (f / SAMPLE_RATE) as f64;
         let ripple = wrap64(motor * model.ripples);
         let brush = brush_band.process(white(rng)) * (1.0 + 0.6 * sin_cycles(ripple));

@@ -122,14 +122,14 @@ pub(super) fn render(
     let mut out = running_belt(model, &roller, rng);
     set_clip_level(&mut out, LEVEL, rng);
     let layer = match fault {
-        Some(0) => Some((worn_roller(&roller, fault_rng), uniform(fault_rng, -22.0, -14.0))),
+        Some(0) => Some((worn_roller(&roller, fault_rng), uniform(fault_rng, -14.0, -6.0))),
         Some(1) => Some((
             misalignment(model, &roller, fault_rng),
-            uniform(fault_rng, -24.0, -16.0),
+            uniform(fault_rng, -16.0, -8.0),
         )),
         Some(2) => Some((
             foreign_object(model, &roller, fault_rng),
-            uniform(fault_rng, -22.0, -14.0),
+            uniform(fault_rng, -18.0, -10.0),
         )),
         _ => None,
     };
