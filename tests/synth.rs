@@ -469,7 +469,8 @@ fn unknown_names_and_bad_lengths_are_errors_that_list_valid_values() {
     let err = generate_clip("drill", "id_00", Label::Normal, 0, 1.0, 0).expect_err("unknown type");
     assert!(matches!(err, SynthError::UnknownType { .. }));
     assert!(
-        err.to_string().contains("drill") && err
+        err.to_string().contains("drill")
+            && err
                 .to_string()
                 .contains("fan, pump, slider, valve, ToyCar, ToyConveyor"),
         "{err}"

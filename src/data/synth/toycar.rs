@@ -143,7 +143,10 @@ pub(super) fn render(
             chipped_tooth(model, &wheel, fault_rng),
             uniform(fault_rng, -14.0, -6.0),
         )),
-        Some(2) => Some((friction(&wheel, fault_rng), uniform(fault_rng, -28.0, -20.0))),
+        Some(2) => Some((
+            friction(&wheel, fault_rng),
+            uniform(fault_rng, -28.0, -20.0),
+        )),
         _ => None,
     };
     if let Some((mut layer, rel_db)) = layer {
@@ -191,7 +194,8 @@ fn running_car(
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let axle = sin_cycles(wrap64(motor / model.ratio) + axle_offset);
-        let f = drive.motor_hz * (1.0 + drive.sway * track.next(rng)) * (1.0 + 0.06 * wobble * axle);
+        let f =
+            drive.motor_hz * (1.0 + drive.sway * track.next(rng)) * (1.0 + 0.06 * wobble * axle);
         motor += (f / SAMPLE_RATE) as f64;
         let ripple = wrap64(motor * model.ripples);
         let brush = brush_band.process(white(rng)) * (1.0 + 0.6 * sin_cycles(ripple));

@@ -122,10 +122,13 @@ pub(super) fn render(
     let mut out = running_belt(model, &roller, rng);
     set_clip_level(&mut out, LEVEL, rng);
     let layer = match fault {
-        Some(0) => Some((worn_roller(&roller, fault_rng), uniform(fault_rng, -14.0, -6.0))),
+        Some(0) => Some((
+            worn_roller(&roller, fault_rng),
+            uniform(fault_rng, -10.0, -4.0),
+        )),
         Some(1) => Some((
             misalignment(model, &roller, fault_rng),
-            uniform(fault_rng, -16.0, -8.0),
+            uniform(fault_rng, -14.0, -7.0),
         )),
         Some(2) => Some((
             foreign_object(model, &roller, fault_rng),
@@ -177,7 +180,8 @@ fn running_belt(model: &ConveyorModel, roller: &[f64], rng: &mut ChaCha8Rng) -> 
         .map(|(r, s)| {
             let turn = sin_cycles(wrap64(*r) + roller_offset);
             let w = white(rng);
-            let rolling = rumble_gain * (rumble.process(w) + 0.4 * body.process(w)) * (1.0 + 0.25 * turn);
+            let rolling =
+                rumble_gain * (rumble.process(w) + 0.4 * body.process(w)) * (1.0 + 0.25 * turn);
             line.advance(50.0);
             rolling
                 + flutter_gain * flutter.process(white(rng)) * (1.0 + 0.4 * flap.next(rng))
@@ -200,11 +204,12 @@ fn seam_slaps(model: &ConveyorModel, roller: &[f64], rng: &mut ChaCha8Rng) -> Ve
     impulses
 }
 
-/// A worn roller: grinding noise in a 250-800 Hz band that pulses once per roller turn where the
-/// roller is flattest, with a dull knock at the flat spot.
+/// A worn roller: where its surface is worn flat (a 20-30 % arc), each turn grinds in a
+/// 300-1200 Hz band and ends in a dull knock.
 fn worn_roller(roller: &[f64], rng: &mut ChaCha8Rng) -> Vec<f32> {
-    let mut grind = Biquad::bandpass(uniform(rng, 250.0, 800.0), 2.0);
+    let mut grind = Biquad::bandpass(uniform(rng, 300.0, 1200.0), 2.0);
     let mut knock = Biquad::resonator(uniform(rng, 120.0, 300.0), 0.02);
+    let threshold = uniform(rng, 0.55, 0.7);
     let offset = rng.random::<f64>();
     let shifted: Vec<f64> = roller.iter().map(|r| r + offset).collect();
     let mut hits = vec![0.0; roller.len()];
@@ -215,8 +220,8 @@ fn worn_roller(roller: &[f64], rng: &mut ChaCha8Rng) -> Vec<f32> {
         .iter()
         .zip(&hits)
         .map(|(r, h)| {
-            let flat = 0.5 + 0.5 * sin_cycles(wrap64(*r));
-            flat * flat * grind.process(white(rng)) + knock.process(*h)
+            let flat = ((sin_cycles(wrap64(*r)) - threshold) / (1.0 - threshold)).max(0.0);
+            flat * grind.process(white(rng)) + knock.process(*h)
         })
         .collect()
 }
@@ -245,7 +250,10 @@ fn misalignment(model: &ConveyorModel, roller: &[f64], rng: &mut ChaCha8Rng) -> 
 /// over one of the rollers.
 fn foreign_object(model: &ConveyorModel, roller: &[f64], rng: &mut ChaCha8Rng) -> Vec<f32> {
     let offset = rng.random::<f64>();
-    let belt: Vec<f64> = roller.iter().map(|r| r / model.loop_turns + offset).collect();
+    let belt: Vec<f64> = roller
+        .iter()
+        .map(|r| r / model.loop_turns + offset)
+        .collect();
     let mut ticks = vec![0.0; roller.len()];
     for t in crossing_times(&belt, model.rollers) {
         add_impulse(&mut ticks, t, uniform(rng, 0.7, 1.3));
