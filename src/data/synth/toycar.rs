@@ -1,7 +1,8 @@
 //! Toy car (DCASE `ToyCar`, from ToyADMOS): a small brushed DC motor drives the wheels through a
 //! gearbox while the car runs on a track. Heard: the commutator whine (rotation × brush ripples per
 //! turn) whose pitch wanders with the track load, the gear-mesh tone (rotation × pinion teeth) with
-//! harmonics, brush noise and wheel rolling noise coloured by the chassis (docs/DESIGN.md §1.10).
+//! harmonics, the rotor's rotation tone, brush noise coloured by the chassis and wheel rolling
+//! noise over a low track rumble (docs/DESIGN.md §1.10).
 //!
 //! Faults: `chipped_tooth` (a broken tooth on the wheel gear: one impact per wheel turn ringing the
 //! gearbox), `bent_shaft` (a bent axle: the mesh and rolling sounds swell and the speed wavers
@@ -52,8 +53,8 @@ const MODELS: [CarModel; 7] = [
         mesh_db: -4.0,
     },
     CarModel {
-        motor_hz: 240.0,
-        ripples: 6.0,
+        motor_hz: 180.0,
+        ripples: 10.0,
         pinion_teeth: 8.0,
         ratio: 15.0,
         rolling_hz: 950.0,
@@ -61,12 +62,12 @@ const MODELS: [CarModel; 7] = [
         mesh_db: -2.0,
     },
     CarModel {
-        motor_hz: 168.0,
-        ripples: 10.0,
+        motor_hz: 110.0,
+        ripples: 6.0,
         pinion_teeth: 12.0,
-        ratio: 9.0,
-        rolling_hz: 480.0,
-        body_hz: 1300.0,
+        ratio: 8.0,
+        rolling_hz: 380.0,
+        body_hz: 1100.0,
         mesh_db: -6.0,
     },
     CarModel {
@@ -79,13 +80,13 @@ const MODELS: [CarModel; 7] = [
         mesh_db: -1.0,
     },
     CarModel {
-        motor_hz: 148.0,
+        motor_hz: 330.0,
         ripples: 10.0,
-        pinion_teeth: 11.0,
-        ratio: 10.0,
-        rolling_hz: 400.0,
-        body_hz: 1050.0,
-        mesh_db: -5.0,
+        pinion_teeth: 7.0,
+        ratio: 22.0,
+        rolling_hz: 1500.0,
+        body_hz: 4200.0,
+        mesh_db: -3.0,
     },
     CarModel {
         motor_hz: 226.0,
@@ -101,8 +102,8 @@ const MODELS: [CarModel; 7] = [
         ripples: 6.0,
         pinion_teeth: 13.0,
         ratio: 20.0,
-        rolling_hz: 1350.0,
-        body_hz: 3900.0,
+        rolling_hz: 2200.0,
+        body_hz: 5500.0,
         mesh_db: 0.0,
     },
 ];
@@ -115,6 +116,7 @@ struct Drive {
     mesh_gain: f32,
     brush_gain: f32,
     rolling_gain: f32,
+    shaft_gain: f32,
 }
 
 /// Render `n` samples of toy car `id` (0..7) with an optional fault (index into [`FAULTS`]).
@@ -164,6 +166,7 @@ fn operating_point(model: &CarModel, rng: &mut ChaCha8Rng) -> Drive {
         mesh_gain: db(model.mesh_db - 10.0 + uniform(rng, -3.0, 3.0)),
         brush_gain: db(uniform(rng, -2.0, 2.0)),
         rolling_gain: db(uniform(rng, -2.0, 2.0)),
+        shaft_gain: db(uniform(rng, -17.0, -11.0)),
     }
 }
 
@@ -184,8 +187,11 @@ fn running_car(
 ) -> (Vec<f32>, Vec<f64>) {
     let whine = Harmonics::new(&[1.0, 0.45, 0.2], rng);
     let mesh = Harmonics::new(&[1.0, 0.5, 0.3, 0.15], rng);
-    let mut brush_band = Biquad::bandpass(model.body_hz * (1.0 + uniform(rng, -0.03, 0.03)), 1.5);
+    let mut brush_band = Biquad::bandpass(model.body_hz * (1.0 + uniform(rng, -0.03, 0.03)), 0.8);
+    let shaft = Harmonics::new(&[1.0, 0.35], rng);
     let mut rolling = Biquad::bandpass(model.rolling_hz, 1.0);
+    // The track's low rumble under the wheels, below the rolling band.
+    let mut rumble = Biquad::lowpass(0.3 * model.rolling_hz, 0.7);
     let mut track = Drift::new(uniform(rng, 0.3, 0.8), rng);
     let mut bumps = Drift::new(0.05, rng);
     let axle_offset = rng.random::<f32>();
@@ -199,11 +205,14 @@ fn running_car(
         motor += (f / SAMPLE_RATE) as f64;
         let ripple = wrap64(motor * model.ripples);
         let brush = brush_band.process(white(rng)) * (1.0 + 0.6 * sin_cycles(ripple));
-        let roll = rolling.process(white(rng)) * (1.0 + 0.3 * bumps.next(rng));
+        let w = white(rng);
+        let roll = (rolling.process(w) + 0.7 * rumble.process(w)) * (1.0 + 0.3 * bumps.next(rng));
         let geared = drive.mesh_gain * mesh.at(wrap64(motor * model.pinion_teeth))
-            + drive.rolling_gain * 0.5 * roll;
+            + drive.rolling_gain * roll;
         let geared = geared * (1.0 + wobble * axle);
-        out.push(drive.whine_gain * whine.at(ripple) + 0.25 * drive.brush_gain * brush + geared);
+        // A small residual rotor imbalance: every motor has a tone at its rotation rate.
+        let rotor = drive.shaft_gain * shaft.at(wrap64(motor));
+        out.push(drive.whine_gain * whine.at(ripple) + drive.brush_gain * brush + rotor + geared);
         wheel_record.push(motor / model.ratio);
     }
     (out, wheel_record)
