@@ -8,7 +8,7 @@ use sonogan::data::synth::{
 };
 use sonogan::data::{Label, Split};
 
-const TYPES: [&str; 4] = ["fan", "pump", "slider", "valve"];
+const TYPES: [&str; 6] = ["fan", "pump", "slider", "valve", "ToyCar", "ToyConveyor"];
 
 fn clip(
     machine_type: &str,
@@ -163,7 +163,7 @@ fn lengths_follow_secs_at_16_khz() {
 
 #[test]
 fn every_type_id_and_label_is_finite_bounded_and_audible() {
-    for t in TYPES {
+    for t in machine_types() {
         for id in valid_ids(t).expect("known type") {
             for label in [Label::Normal, Label::Anomaly] {
                 for index in 0..3 {
@@ -233,6 +233,50 @@ fn machine_ids_of_a_type_are_recognisable_from_their_spectrum() {
             correct >= ids.len() * CLIPS - 1,
             "{t}: only {correct} of {} clips are nearest to their own ID",
             ids.len() * CLIPS
+        );
+    }
+}
+
+/// Mean of the band spectra of some clips.
+fn centroid(spectra: &[Vec<f64>]) -> Vec<f64> {
+    (0..spectra[0].len())
+        .map(|b| spectra.iter().map(|s| s[b]).sum::<f64>() / spectra.len() as f64)
+        .collect()
+}
+
+#[test]
+fn every_pair_of_machine_ids_differs_more_than_clips_of_one_id() {
+    const CLIPS: usize = 3;
+    for t in TYPES {
+        let ids = valid_ids(t).expect("known type");
+        let spectra: Vec<Vec<Vec<f64>>> = ids
+            .iter()
+            .map(|id| {
+                (0..CLIPS)
+                    .map(|i| band_db(&clip(t, id, Label::Normal, i, 3.0, 13)))
+                    .collect()
+            })
+            .collect();
+        let centroids: Vec<Vec<f64>> = spectra.iter().map(|s| centroid(s)).collect();
+        // The typical spread of a clip around its own ID's mean spectrum.
+        let spreads: Vec<f64> = spectra
+            .iter()
+            .zip(&centroids)
+            .flat_map(|(clips, c)| clips.iter().map(move |s| distance(s, c)))
+            .collect();
+        let within = spreads.iter().sum::<f64>() / spreads.len() as f64;
+        let mut too_close = Vec::new();
+        for a in 0..ids.len() {
+            for b in a + 1..ids.len() {
+                let between = distance(&centroids[a], &centroids[b]);
+                if between <= within {
+                    too_close.push(format!("{} ~ {}: {between:.2} dB", ids[a], ids[b]));
+                }
+            }
+        }
+        assert!(
+            too_close.is_empty(),
+            "{t}: clips of one ID spread {within:.2} dB on average, but {too_close:?}"
         );
     }
 }
@@ -428,7 +472,10 @@ fn unknown_names_and_bad_lengths_are_errors_that_list_valid_values() {
     let err = generate_clip("drill", "id_00", Label::Normal, 0, 1.0, 0).expect_err("unknown type");
     assert!(matches!(err, SynthError::UnknownType { .. }));
     assert!(
-        err.to_string().contains("drill") && err.to_string().contains("fan, pump, slider, valve"),
+        err.to_string().contains("drill")
+            && err
+                .to_string()
+                .contains("fan, pump, slider, valve, ToyCar, ToyConveyor"),
         "{err}"
     );
     let err = generate_clip("fan", "id_07", Label::Normal, 0, 1.0, 0).expect_err("unknown id");

@@ -7,7 +7,8 @@
 //!
 //! AUC per machine ID by a rank computation (Mann-Whitney U, ties averaged), mean over IDs per
 //! type (docs/DESIGN.md §10.1). Run: `cargo test --test synth_proxy -- --ignored --nocapture`
-//! (`SYNTH_PROXY_SEED=N` picks another data set seed; default 0).
+//! (`SYNTH_PROXY_SEED=N` picks another data set seed, default 0; `SYNTH_PROXY_TYPES=ToyCar,fan`
+//! checks only those types, default all of them).
 
 use sonogan::data::Label;
 use sonogan::data::synth::{SynthClip, SynthConfig, TEST_INDEX_OFFSET, fault_for, generate};
@@ -201,6 +202,13 @@ fn proxy_detectors_find_synthetic_faults_neither_trivially_nor_randomly() {
             .and_then(|s| s.parse().ok())
             .unwrap_or(0),
         ..SynthConfig::default()
+    };
+    let config = match std::env::var("SYNTH_PROXY_TYPES") {
+        Ok(types) => SynthConfig {
+            types: types.split(',').map(String::from).collect(),
+            ..config
+        },
+        Err(_) => config,
     };
     let clips = generate(&config).expect("default config is valid");
     let mut extractor = FeatureExtractor::new(FeatureConfig::default());

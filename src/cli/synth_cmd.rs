@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 /// Write built-in synthetic machine sounds as a DCASE-layout data set.
 ///
-/// Generates synthetic machine sounds (fan, pump, slider, valve, ...) with subtle faults and
+/// Generates synthetic machine sounds of the six DCASE 2020 types (fan, pump, slider, valve,
+/// ToyCar, ToyConveyor; docs/DESIGN.md §1.11) with subtle faults and
 /// writes them as 16-bit 16 kHz WAVs in the DCASE 2020 dev layout:
 /// `<out>/<type>/train/normal_id_XX_NNNNNNNN.wav`, `<out>/<type>/test/{normal,anomaly}_id_XX_NNNNNNNN.wav`.
 /// The same seed always gives the same files.
@@ -16,8 +17,12 @@ pub struct SynthArgs {
     /// Output directory (created if missing).
     #[arg(long)]
     out: PathBuf,
-    /// Machine types, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "fan,pump,slider,valve")]
+    /// Machine types, comma-separated (DCASE spelling: ToyCar, ToyConveyor).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "fan,pump,slider,valve,ToyCar,ToyConveyor"
+    )]
     types: Vec<String>,
     /// Machine IDs, comma-separated (e.g. id_00,id_02); default: every ID of each type.
     #[arg(long, value_delimiter = ',')]
