@@ -26,6 +26,17 @@ pub(crate) fn step_batches<const N: usize>(
     Ok(batches)
 }
 
+/// Checks that a pass-fitted detector's batch is whole `dim`-wide rows.
+pub(crate) fn check_rows(kind: ModelKind, rows: &[f32], dim: usize) -> Result<(), ModelError> {
+    match rows.len().is_multiple_of(dim) {
+        true => Ok(()),
+        false => Err(ModelError::Fit {
+            kind,
+            problem: format!("{} values are not whole {dim}-wide rows", rows.len()),
+        }),
+    }
+}
+
 /// Parses a weight file, lets `load` move its entries into fresh networks, and fails if
 /// entries remain that no network consumed.
 pub(crate) fn load_weight_file<T>(

@@ -86,3 +86,20 @@ macro_rules! network_settings {
     };
 }
 pub(crate) use network_settings;
+
+/// Implements the size and optimiser questions of [`DetectorConfig`] for a pass-fitted detector's
+/// config with an `input_dim` field: it has no optimiser, so no learning rate (docs/DESIGN.md §12.3).
+macro_rules! pass_fit_settings {
+    () => {
+        fn input_dim(&self) -> usize {
+            self.input_dim
+        }
+        fn learning_rate(&self) -> Option<f64> {
+            None
+        }
+        fn set_learning_rate(&mut self, _lr: f64) -> bool {
+            false
+        }
+    };
+}
+pub(crate) use pass_fit_settings;

@@ -7,8 +7,8 @@ use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::common::load_weight_file;
-use super::config::{DetectorConfig, finite_non_negative, zero_size};
+use super::common::{check_rows, load_weight_file};
+use super::config::{DetectorConfig, finite_non_negative, pass_fit_settings, zero_size};
 use super::kmeans::{KMeans, nearest_centres};
 use super::linalg::to_f64;
 use super::mixture::{DiagonalMixture, MixtureSums};
@@ -50,15 +50,7 @@ impl Default for GmmConfig {
 }
 
 impl DetectorConfig for GmmConfig {
-    fn input_dim(&self) -> usize {
-        self.input_dim
-    }
-    fn learning_rate(&self) -> Option<f64> {
-        None
-    }
-    fn set_learning_rate(&mut self, _lr: f64) -> bool {
-        false
-    }
+    pass_fit_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
             ("input_dim", self.input_dim),
@@ -229,12 +221,7 @@ impl Detector for GaussianMixture {
 
     fn fit_batch(&mut self, rows: &[f32]) -> Result<(), ModelError> {
         let dim = self.config.input_dim;
-        if !rows.len().is_multiple_of(dim) {
-            return Err(ModelError::Fit {
-                kind: self.kind(),
-                problem: format!("{} values are not whole {dim}-wide rows", rows.len()),
-            });
-        }
+        check_rows(self.kind(), rows, dim)?;
         match &mut self.stage {
             Stage::KMeans(kmeans) => kmeans.add(rows),
             Stage::Initialise { centres, sums } => {

@@ -8,8 +8,8 @@ use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::common::load_weight_file;
-use super::config::DetectorConfig;
+use super::common::{check_rows, load_weight_file};
+use super::config::{DetectorConfig, pass_fit_settings};
 use super::gaussian::GaussianFit;
 use super::weights::trainable_values;
 use super::{
@@ -37,15 +37,7 @@ impl Default for MahalanobisConfig {
 }
 
 impl DetectorConfig for MahalanobisConfig {
-    fn input_dim(&self) -> usize {
-        self.input_dim
-    }
-    fn learning_rate(&self) -> Option<f64> {
-        None
-    }
-    fn set_learning_rate(&mut self, _lr: f64) -> bool {
-        false
-    }
+    pass_fit_settings!();
     fn problem(&self) -> Option<String> {
         super::config::zero_size(&[("input_dim", self.input_dim)]).or_else(|| {
             self.shrinkage
@@ -138,13 +130,7 @@ impl Detector for Mahalanobis {
     }
 
     fn fit_batch(&mut self, rows: &[f32]) -> Result<(), ModelError> {
-        if !rows.len().is_multiple_of(self.config.input_dim) {
-            return Err(self.fit_error(format!(
-                "{} values are not whole {}-wide rows",
-                rows.len(),
-                self.config.input_dim
-            )));
-        }
+        check_rows(self.kind(), rows, self.config.input_dim)?;
         self.fit.add(rows);
         Ok(())
     }
