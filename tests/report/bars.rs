@@ -1,35 +1,10 @@
 //! Figure 4 bar charts: bar heights and whiskers read back from the SVG against hand-computed
 //! means and sample sds over seeds.
 
-use super::tables::{clip, scores};
+use super::tables::{clip, scores, two_seeds};
 use super::{assert_svg_basics, attr, num_attr, plot_frame, tags, texts};
-use sonogan::eval::table::{ClipScore, SeedScores, SweepTable};
-use sonogan::models::ModelKind;
+use sonogan::eval::table::{SeedScores, SweepTable};
 use sonogan::report::{Bar, BarChart, BarGroup, Metric, PALETTE, bars_svg, figure4_svg};
-
-/// Two seeds of the tables fixture; seed 1 flips AE fan id_02 (AUC 1 → 0).
-fn two_seeds() -> SweepTable {
-    let flipped: Vec<ClipScore> = scores()
-        .into_iter()
-        .map(|mut c| {
-            if c.model == ModelKind::Ae && c.machine_id == "id_02" {
-                c.score = -c.score;
-            }
-            c
-        })
-        .collect();
-    let runs = [
-        SeedScores {
-            seed: 0,
-            scores: scores(),
-        },
-        SeedScores {
-            seed: 1,
-            scores: flipped,
-        },
-    ];
-    SweepTable::build(&runs, 0.1).unwrap()
-}
 
 /// The bar of `model` in group `group`.
 fn bar<'a>(svg: &'a str, group: &str, model: &str) -> Option<&'a str> {

@@ -175,26 +175,7 @@ fn id_table_has_one_row_per_type_and_id() {
 fn several_seeds_show_mean_and_sd() {
     // Seed 1 flips AE fan id_02 (AUC 0): AE fan means (5/6 + 1)/2 = 11/12 and 5/12 → mean 2/3,
     // sd √((¼² + ¼²)/1) = √⅛.
-    let flipped: Vec<ClipScore> = scores()
-        .into_iter()
-        .map(|mut c| {
-            if c.model == ModelKind::Ae && c.machine_id == "id_02" {
-                c.score = -c.score;
-            }
-            c
-        })
-        .collect();
-    let runs = [
-        SeedScores {
-            seed: 0,
-            scores: scores(),
-        },
-        SeedScores {
-            seed: 1,
-            scores: flipped,
-        },
-    ];
-    let table = SweepTable::build(&runs, 0.1).unwrap();
+    let table = two_seeds();
     let html = results_table_html(&table);
     assert!(html.contains("mean ± sd over 2 seeds"));
     let row = &html[html
@@ -240,4 +221,28 @@ fn table_names_are_escaped() {
     for forbidden in ["<script", "style=", "<link"] {
         assert!(!page.contains(forbidden));
     }
+}
+
+/// Two seeds of the tables fixture; seed 1 flips AE fan id_02 (AUC 1 → 0).
+pub fn two_seeds() -> SweepTable {
+    let flipped: Vec<ClipScore> = scores()
+        .into_iter()
+        .map(|mut c| {
+            if c.model == ModelKind::Ae && c.machine_id == "id_02" {
+                c.score = -c.score;
+            }
+            c
+        })
+        .collect();
+    let runs = [
+        SeedScores {
+            seed: 0,
+            scores: scores(),
+        },
+        SeedScores {
+            seed: 1,
+            scores: flipped,
+        },
+    ];
+    SweepTable::build(&runs, 0.1).unwrap()
 }
