@@ -35,9 +35,11 @@ fn synthetic_type(machine_type: &str) -> (Vec<FeatureClip>, Vec<FeatureClip>) {
         .expect("synthesis")
         .into_iter()
         .map(|clip| FeatureClip {
-            vectors: extractor
-                .vectors(&clip.entry.rel_path, &quantise_16_bit(&clip.samples))
-                .expect("features"),
+            features: std::sync::Arc::new(
+                extractor
+                    .frames(&clip.entry.rel_path, &quantise_16_bit(&clip.samples))
+                    .expect("features"),
+            ),
             entry: clip.entry,
         })
         .collect();

@@ -9,7 +9,7 @@ use sonogan::data::{ClipEntry, Label, Split};
 use sonogan::eval::protocol::{
     FeatureClip, JobSlot, NativeHost, TrainJob, model_config, score_clips, train_and_score,
 };
-use sonogan::features::Vectors;
+use sonogan::features::{FrameStack, Vectors};
 use sonogan::models::{ModelConfig, ModelKind, REGISTRY};
 use sonogan::runtime::block_on;
 use sonogan::store;
@@ -43,7 +43,7 @@ fn clips(split: Split, label: Label, count: usize, len: usize, seed: u64) -> Vec
                     split,
                     label: Some(label),
                 },
-                vectors: Vectors { dim: 640, data },
+                features: std::sync::Arc::new(FrameStack::from_vectors(Vectors { dim: 640, data })),
             }
         })
         .collect()

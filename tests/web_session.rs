@@ -48,8 +48,8 @@ fn a_dcase_folder_drop_is_labelled_from_its_paths() {
     let train = session.feature_clips("fan", Split::Train);
     assert_eq!(train.len(), 1);
     // 0.5 s → 1 + ⌊8000/512⌋ = 16 frames → 12 vectors of 5 × 128 (docs/DESIGN.md §1.3–1.4).
-    assert_eq!(train[0].vectors.dim, 640);
-    assert_eq!(train[0].vectors.len(), 12);
+    assert_eq!(train[0].features.dim(), 640);
+    assert_eq!(train[0].features.len(), 12);
 }
 
 #[test]

@@ -4,10 +4,11 @@
 use crate::audio::{self, DecodeOptions};
 use crate::data::{ClipEntry, Dataset, DatasetOptions, Rejected, Split, subset};
 use crate::eval::protocol::FeatureClip;
-use crate::features::{FeatureConfig, FeatureExtractor, Vectors};
+use crate::features::{FeatureConfig, FeatureExtractor, FrameStack};
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Options that decide which clips are used and how they are decoded.
 #[derive(Debug, Clone)]
@@ -99,22 +100,23 @@ fn featurise(
     entry: &ClipEntry,
     decode: &DecodeOptions,
 ) -> Result<FeatureClip, String> {
-    let vectors = clip_vectors(extractor, &root.join(&entry.rel_path), decode)?;
+    let frames = clip_frames(extractor, &root.join(&entry.rel_path), decode)?;
     Ok(FeatureClip {
         entry: entry.clone(),
-        vectors,
+        features: Arc::new(frames),
     })
 }
 
-/// Decodes the clip at `path` and computes its vectors; an error message names the file.
-pub fn clip_vectors(
+/// Decodes the clip at `path` and computes its frames (its vectors, unstacked, docs/DESIGN.md
+/// §13.1); an error message names the file.
+pub fn clip_frames(
     extractor: &mut FeatureExtractor,
     path: &Path,
     decode: &DecodeOptions,
-) -> Result<Vectors, String> {
+) -> Result<FrameStack, String> {
     let clip = audio::load(path, decode).map_err(|e| e.to_string())?;
     extractor
-        .vectors(&path.display().to_string(), &clip.samples)
+        .frames(&path.display().to_string(), &clip.samples)
         .map_err(|e| e.to_string())
 }
 

@@ -3,7 +3,7 @@
 use crate::audio::DecodeOptions;
 use crate::data::file_paths;
 use crate::device::{DeviceChoice, select_device};
-use crate::features::{FeatureExtractor, Vectors};
+use crate::features::{FeatureExtractor, FrameStack};
 use crate::runtime::block_on;
 use crate::store::load_file;
 use crate::train::{DEFAULT_SCORE_CHUNK, clip_score};
@@ -62,11 +62,11 @@ pub fn run(args: ScoreArgs) -> Result<()> {
             args.model.display()
         )
     })?;
-    let features: Vec<Result<Vectors, String>> = clips
+    let features: Vec<Result<FrameStack, String>> = clips
         .par_iter()
         .map_init(
             || extractor.clone(),
-            |extractor, path| super::load::clip_vectors(extractor, path, &decode),
+            |extractor, path| super::load::clip_frames(extractor, path, &decode),
         )
         .collect();
     let threshold = manifest.threshold.value;

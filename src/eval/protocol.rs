@@ -34,20 +34,22 @@ use burn::tensor::Device;
 
 use crate::data::ClipEntry;
 use crate::eval::table::ClipScore;
-use crate::features::{FeatureConfig, Vectors};
+use crate::features::{FeatureConfig, FrameStack};
 use crate::models::{Detector, ModelConfig, ModelKind, new_detector};
 use crate::store::{DataDescription, Manifest};
 use crate::train::{
     DEFAULT_SCORE_CHUNK, Progress, TrainConfig, TrainedSummary, Trainer, clip_score,
 };
+use std::sync::Arc;
 
-/// One clip of a data set with its feature vectors.
+/// One clip of a data set with its features.
 #[derive(Debug, Clone)]
 pub struct FeatureClip {
     /// Where the clip sits in the data set and what it is.
     pub entry: ClipEntry,
-    /// Its stacked log-Mel vectors.
-    pub vectors: Vectors,
+    /// Its log-Mel frames, read as its stacked vectors (docs/DESIGN.md §13.1); shared, not
+    /// copied, by every training run on the clip.
+    pub features: Arc<FrameStack>,
 }
 
 /// Where one job sits in a run, for the progress fraction.
@@ -194,10 +196,10 @@ pub async fn train<H: Host>(
     }
     let (model, clip_ids) = with_training_ids(job.model.clone(), job.clips);
     let detector = new_detector(&model, device, job.train.seed).map_err(|e| fail(&e))?;
-    let vectors = job.clips.iter().map(|c| c.vectors.clone()).collect();
+    let frames = job.clips.iter().map(|c| Arc::clone(&c.features)).collect();
     let train = job.train.for_model(&model);
     let mut trainer =
-        Trainer::with_machine_ids(detector, vectors, &clip_ids, train).map_err(|e| fail(&e))?;
+        Trainer::with_machine_ids(detector, frames, &clip_ids, train).map_err(|e| fail(&e))?;
     let stop = trainer.cancel_token();
     loop {
         if host.cancelled() {
@@ -263,9 +265,14 @@ pub async fn score_clips<H: Host>(
     let mut scores = Vec::with_capacity(clips.len());
     for clip in clips {
         let machine_id = Some(clip.entry.machine_id.as_str());
-        let score = clip_score(detector, &clip.vectors, machine_id, DEFAULT_SCORE_CHUNK)
-            .await
-            .map_err(|e| format!("scoring {}: {e}", clip.entry.rel_path))?;
+        let score = clip_score(
+            detector,
+            clip.features.as_ref(),
+            machine_id,
+            DEFAULT_SCORE_CHUNK,
+        )
+        .await
+        .map_err(|e| format!("scoring {}: {e}", clip.entry.rel_path))?;
         scores.push(ClipScore {
             model: detector.kind(),
             machine_type: clip.entry.machine_type.clone(),

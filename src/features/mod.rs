@@ -5,6 +5,7 @@
 //! ([`mel::MelFilterBank`]), L = (20/power)·log10(M + ε), then stacking ([`stack`]).
 
 pub mod db;
+pub mod frames;
 pub mod mel;
 pub mod npy;
 pub mod stack;
@@ -13,6 +14,7 @@ pub mod stft;
 mod config;
 
 pub use config::FeatureConfig;
+pub use frames::{FrameStack, VectorRows};
 
 use mel::MelFilterBank;
 use stft::PowerSpectrum;
@@ -217,13 +219,16 @@ impl FeatureExtractor {
     /// Stacked vectors of a clip (docs/DESIGN.md §1.4); error (naming `name` and the minimum length) when
     /// the clip is too short for one vector or holds a non-finite sample.
     pub fn vectors(&mut self, name: &str, samples: &[f32]) -> Result<Vectors, FeatureError> {
+        Ok(self.frames(name, samples)?.to_vectors())
+    }
+
+    /// A clip's log-Mel frames, read as its stacked vectors without stacking them
+    /// (docs/DESIGN.md §13.1); the same checks as [`Self::vectors`].
+    pub fn frames(&mut self, name: &str, samples: &[f32]) -> Result<FrameStack, FeatureError> {
         self.check_clip(name, samples)?;
         let frame_major = self.log_mel_frame_major(samples);
-        Ok(stack::stack_frame_major(
-            &frame_major,
-            self.config.n_mels,
-            self.config.frames,
-        ))
+        FrameStack::new(frame_major, self.config.n_mels, self.config.frames)
+            .map_err(FeatureError::InvalidConfig)
     }
 }
 

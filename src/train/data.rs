@@ -1,47 +1,65 @@
-//! The training vectors: per-clip vectors concatenated in file order (docs/DESIGN.md §1.5) and split into a
-//! training head and a held-out validation tail (Keras `validation_split`, docs/DESIGN.md §1.6, §10.11).
+//! The training vectors: per-clip vectors in file order (docs/DESIGN.md §1.5), kept as frames
+//! (§13.1), and split into a training head and a held-out validation tail (Keras `validation_split`, docs/DESIGN.md §1.6, §10.11).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::TrainError;
-use crate::features::Vectors;
+use crate::features::{FrameStack, VectorRows, Vectors};
 
-/// All vectors of one training run in one row-major buffer, with the clip boundaries kept so
-/// that held-out and training clips can be scored per clip later.
+/// All vectors of one training run, kept once as each clip's log-Mel frames and stacked on the
+/// fly (docs/DESIGN.md §13.1), with the clip boundaries kept so that held-out and training clips
+/// can be scored per clip later. The frames are shared with the caller (`Arc`), not copied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainingData {
     dim: usize,
-    vectors: Vec<f32>,
-    clip_lengths: Vec<usize>,
+    clips: Vec<Arc<FrameStack>>,
+    /// `starts[c]` is the index of clip `c`'s first vector; one more entry holds the total.
+    starts: Vec<usize>,
     split_at: usize,
-    /// Each vector's machine-ID index (docs/DESIGN.md §12.3); empty when the run has none.
-    row_ids: Vec<u32>,
+    /// Each clip's machine-ID index (docs/DESIGN.md §12.3); empty when the run has none.
+    clip_ids: Vec<u32>,
 }
 
 impl TrainingData {
-    /// Concatenates the clips in the given (file-sorted) order, consuming them one by one so the
-    /// peak memory stays near one copy, and holds out the last `validation_split` of the vectors:
-    /// `split_at = floor(N · (1 − validation_split))` (Keras `int(N·(1−0.1))`). Clips without
-    /// vectors are kept as empty clips. Errors: no vectors at all, clips of different dimensions,
-    /// a clip whose length is not a multiple of its dimension, a NaN or infinite value, a split
-    /// outside [0, 1).
+    /// [`Self::from_frames`] for already stacked vectors (each vector is one frame of a stack of
+    /// context 1; no copy).
     pub fn from_clips(clips: Vec<Vectors>, validation_split: f64) -> Result<Self, TrainError> {
+        let count = clips.len();
+        let frames = clips
+            .into_iter()
+            .enumerate()
+            .map(|(index, clip)| {
+                check_ragged(&clip, index, count)?;
+                Ok(Arc::new(FrameStack::from_vectors(clip)))
+            })
+            .collect::<Result<Vec<_>, TrainError>>()?;
+        Self::from_frames(frames, validation_split)
+    }
+
+    /// Takes the clips in the given (file-sorted) order and holds out the last
+    /// `validation_split` of their vectors: `split_at = floor(N · (1 − validation_split))` (Keras
+    /// `int(N·(1−0.1))`). Clips without vectors are kept as empty clips. Errors: no vectors at
+    /// all, clips of different dimensions, a NaN or infinite value, a split outside [0, 1).
+    pub fn from_frames(
+        clips: Vec<Arc<FrameStack>>,
+        validation_split: f64,
+    ) -> Result<Self, TrainError> {
         if !(0.0..1.0).contains(&validation_split) {
             return Err(TrainError::InvalidConfig(format!(
                 "validation_split must be in [0, 1), got {validation_split}"
             )));
         }
         let clip_count = clips.len();
-        let total: usize = clips.iter().map(|c| c.data.len()).sum();
         let mut dim = 0;
-        let mut vectors = Vec::with_capacity(total);
-        let mut clip_lengths = Vec::with_capacity(clip_count);
-        for (index, clip) in clips.into_iter().enumerate() {
-            check_clip_shape(&clip, index, clip_count, &mut dim)?;
-            clip_lengths.push(clip.len());
-            vectors.extend_from_slice(&clip.data);
+        let mut starts = Vec::with_capacity(clip_count + 1);
+        let mut len = 0;
+        for (index, clip) in clips.iter().enumerate() {
+            check_clip_shape(clip, index, clip_count, &mut dim)?;
+            starts.push(len);
+            len += clip.len();
         }
-        let len = vectors.len().checked_div(dim).unwrap_or(0);
+        starts.push(len);
         if len == 0 {
             return Err(TrainError::NoData(format!(
                 "{clip_count} clips gave no feature vectors"
@@ -50,10 +68,10 @@ impl TrainingData {
         let split_at = (len as f64 * (1.0 - validation_split)).floor() as usize;
         Ok(Self {
             dim,
-            vectors,
-            clip_lengths,
+            clips,
+            starts,
             split_at,
-            row_ids: Vec::new(),
+            clip_ids: Vec::new(),
         })
     }
 
@@ -67,32 +85,30 @@ impl TrainingData {
                 self.clip_count()
             )));
         }
-        self.row_ids = self
-            .clip_lengths
-            .iter()
-            .zip(clip_ids)
-            .flat_map(|(&len, &id)| std::iter::repeat_n(id, len))
-            .collect();
+        self.clip_ids = clip_ids.to_vec();
         Ok(self)
     }
 
     /// True when the vectors carry machine IDs.
     pub fn has_machine_ids(&self) -> bool {
-        !self.row_ids.is_empty()
+        !self.clip_ids.is_empty()
     }
 
     /// The machine-ID indices of vectors `range` (empty without IDs).
-    pub fn ids(&self, range: Range<usize>) -> &[u32] {
+    pub fn ids(&self, range: Range<usize>) -> Vec<u32> {
         match self.has_machine_ids() {
-            true => &self.row_ids[range],
-            false => &[],
+            true => range.map(|i| self.clip_ids[self.clip_of(i)]).collect(),
+            false => Vec::new(),
         }
     }
 
     /// The machine-ID indices of the vectors with the given indices (empty without IDs).
     pub fn gather_ids(&self, indices: &[u32]) -> Vec<u32> {
         match self.has_machine_ids() {
-            true => indices.iter().map(|&i| self.row_ids[i as usize]).collect(),
+            true => indices
+                .iter()
+                .map(|&i| self.clip_ids[self.clip_of(i as usize)])
+                .collect(),
             false => Vec::new(),
         }
     }
@@ -104,7 +120,7 @@ impl TrainingData {
 
     /// Number of vectors, training and validation together.
     pub fn len(&self) -> usize {
-        self.vectors.len() / self.dim
+        self.starts.last().copied().unwrap_or(0)
     }
 
     /// Always false: construction refuses empty data.
@@ -124,17 +140,13 @@ impl TrainingData {
 
     /// Number of clips, including clips without vectors.
     pub fn clip_count(&self) -> usize {
-        self.clip_lengths.len()
+        self.clips.len()
     }
 
-    /// Vector `i` (over the whole buffer).
+    /// Vector `i` (over all clips), borrowed from its clip's frames.
     pub fn row(&self, i: usize) -> &[f32] {
-        &self.vectors[i * self.dim..(i + 1) * self.dim]
-    }
-
-    /// Vectors `range` as one row-major slice.
-    pub fn rows(&self, range: Range<usize>) -> &[f32] {
-        &self.vectors[range.start * self.dim..range.end * self.dim]
+        let clip = self.clip_of(i);
+        self.clips[clip].row(i - self.starts[clip])
     }
 
     /// Copies the rows with the given indices, in that order, into one row-major buffer.
@@ -146,17 +158,15 @@ impl TrainingData {
         out
     }
 
+    /// The clip holding vector `i`: the last clip that starts at or before it (empty clips
+    /// share their start with the next one, so they are never picked).
+    fn clip_of(&self, i: usize) -> usize {
+        self.starts.partition_point(|&start| start <= i) - 1
+    }
+
     /// The vector range of every clip, in file order.
     pub fn clip_ranges(&self) -> Vec<Range<usize>> {
-        let mut start = 0;
-        self.clip_lengths
-            .iter()
-            .map(|&len| {
-                let range = start..start + len;
-                start += len;
-                range
-            })
-            .collect()
+        self.starts.windows(2).map(|w| w[0]..w[1]).collect()
     }
 
     /// The validation clips: for every clip with at least one held-out vector, the range of its
@@ -182,30 +192,36 @@ impl TrainingData {
             .collect()
     }
 
-    /// FNV-1a 64 over the dimension (u64 LE) and the little-endian bytes of every vector element,
-    /// training and validation: identifies the exact training data in the model file.
+    /// FNV-1a 64 over the dimension (u64 LE) and the little-endian bytes of every clip's frames
+    /// in order: identifies the exact training data in the model file. For stacked vectors
+    /// ([`Self::from_clips`]) the frames are the vectors.
     pub fn content_hash(&self) -> u64 {
         let mut hash = crate::store::Fnv1a64::new();
         hash.update(&(self.dim as u64).to_le_bytes());
-        for value in &self.vectors {
-            hash.update(&value.to_le_bytes());
+        for clip in self.clips.iter().filter(|c| !c.is_empty()) {
+            for value in clip.frame_values() {
+                hash.update(&value.to_le_bytes());
+            }
         }
         hash.finish()
     }
 }
 
-/// Checks a clip's length against its own dimension and the run's dimension (`dim`, 0 until the
-/// first clip with vectors fixes it), and that every value is finite.
-fn check_clip_shape(
-    clip: &Vectors,
-    index: usize,
-    count: usize,
-    dim: &mut usize,
-) -> Result<(), TrainError> {
-    if clip.data.is_empty() {
-        return Ok(());
+impl VectorRows for TrainingData {
+    fn dim(&self) -> usize {
+        self.dim
     }
-    if clip.dim == 0 || !clip.data.len().is_multiple_of(clip.dim) {
+    fn len(&self) -> usize {
+        TrainingData::len(self)
+    }
+    fn row(&self, i: usize) -> &[f32] {
+        TrainingData::row(self, i)
+    }
+}
+
+/// Refuses stacked vectors whose length is not a multiple of their dimension.
+fn check_ragged(clip: &Vectors, index: usize, count: usize) -> Result<(), TrainError> {
+    if !clip.data.is_empty() && (clip.dim == 0 || !clip.data.len().is_multiple_of(clip.dim)) {
         return Err(TrainError::InvalidData(format!(
             "clip {} of {count} has {} values, not a multiple of its dimension {}",
             index + 1,
@@ -213,13 +229,27 @@ fn check_clip_shape(
             clip.dim
         )));
     }
+    Ok(())
+}
+
+/// Checks a clip's dimension against the run's (`dim`, 0 until the first clip with vectors
+/// fixes it), and that every value is finite.
+fn check_clip_shape(
+    clip: &FrameStack,
+    index: usize,
+    count: usize,
+    dim: &mut usize,
+) -> Result<(), TrainError> {
+    if clip.is_empty() {
+        return Ok(());
+    }
     if *dim == 0 {
-        *dim = clip.dim;
-    } else if clip.dim != *dim {
+        *dim = clip.dim();
+    } else if clip.dim() != *dim {
         return Err(TrainError::InvalidData(format!(
             "clip {} of {count} has {}-dimensional vectors, the clips before it {}-dimensional ones",
             index + 1,
-            clip.dim,
+            clip.dim(),
             *dim
         )));
     }
@@ -227,14 +257,22 @@ fn check_clip_shape(
 }
 
 /// Refuses NaN and infinite feature values, which would only show up later as a diverged loss.
-fn check_finite(clip: &Vectors, index: usize, count: usize) -> Result<(), TrainError> {
-    match clip.data.iter().position(|v| !v.is_finite()) {
+/// The first vector holding the value is named.
+fn check_finite(clip: &FrameStack, index: usize, count: usize) -> Result<(), TrainError> {
+    let values = clip.frame_values();
+    match values.iter().position(|v| !v.is_finite()) {
         None => Ok(()),
-        Some(at) => Err(TrainError::InvalidData(format!(
-            "clip {} of {count}: vector {} holds the non-finite value {}",
-            index + 1,
-            at / clip.dim + 1,
-            clip.data[at]
-        ))),
+        Some(at) => {
+            let frame = at / clip.width();
+            let vector = (frame + 1)
+                .saturating_sub(clip.context())
+                .min(clip.len() - 1);
+            Err(TrainError::InvalidData(format!(
+                "clip {} of {count}: vector {} holds the non-finite value {}",
+                index + 1,
+                vector + 1,
+                values[at]
+            )))
+        }
     }
 }

@@ -9,7 +9,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use super::TrainError;
 use super::error::f32_values;
-use crate::features::Vectors;
+use crate::features::VectorRows;
 use crate::models::Detector;
 
 /// Uploads `rows` (row-major, `dim` wide) as a `[n, dim]` tensor on `device`.
@@ -53,14 +53,14 @@ impl RowIds<'_> {
 /// `ids`) followed by one one-hot column per machine ID when the detector is conditioned on
 /// `id_count` IDs (docs/DESIGN.md §12.3).
 pub fn with_machine_ids(
-    rows: &[f32],
+    rows: Vec<f32>,
     dim: usize,
     ids: RowIds<'_>,
     start: usize,
     id_count: usize,
 ) -> Result<Vec<f32>, TrainError> {
     if id_count == 0 {
-        return Ok(rows.to_vec());
+        return Ok(rows);
     }
     let n = rows.len() / dim.max(1);
     let mut out = Vec::with_capacity(n * (dim + id_count));
@@ -123,23 +123,28 @@ fn check_dim(detector: &dyn Detector, dim: usize) -> Result<(), TrainError> {
     Ok(())
 }
 
-/// Per-vector scores of the row-major `rows` (`dim` feature columns), `chunk` vectors per
-/// forward pass, with each row's machine ID for conditioned detectors.
+/// Per-vector scores of rows `range` of `rows`, `chunk` vectors per forward pass (only one
+/// chunk is ever copied, docs/DESIGN.md §13.1), with each row's machine ID for conditioned
+/// detectors (`ids` counts from `range.start`).
 pub async fn score_rows(
     detector: &dyn Detector,
-    rows: &[f32],
-    dim: usize,
+    rows: &dyn VectorRows,
+    range: Range<usize>,
     ids: RowIds<'_>,
     chunk: usize,
 ) -> Result<Vec<f32>, TrainError> {
+    let dim = rows.dim();
     check_dim(detector, dim)?;
     let device = detector.device();
     let id_count = detector.config().settings().machine_ids().len();
-    let n = rows.len() / dim;
-    let mut scores = Vec::with_capacity(n);
-    for range in chunks(n, chunk) {
-        let part = &rows[range.start * dim..range.end * dim];
-        let input = with_machine_ids(part, dim, ids, range.start, id_count)?;
+    let mut scores = Vec::with_capacity(range.len());
+    for part in chunks(range.len(), chunk) {
+        let mut values = Vec::with_capacity(part.len() * dim);
+        rows.extend_rows(
+            range.start + part.start..range.start + part.end,
+            &mut values,
+        );
+        let input = with_machine_ids(values, dim, ids, part.start, id_count)?;
         let x = to_tensor(input, dim + id_count, &device);
         scores.extend(f32_values(detector.score(x)?.into_data_async().await)?);
     }
@@ -150,7 +155,7 @@ pub async fn score_rows(
 /// `machine_id` (e.g. `"id_00"`) is needed by detectors conditioned on it.
 pub async fn score_vectors(
     detector: &dyn Detector,
-    vectors: &Vectors,
+    vectors: &dyn VectorRows,
     machine_id: Option<&str>,
     chunk: usize,
 ) -> Result<Vec<f32>, TrainError> {
@@ -158,7 +163,7 @@ pub async fn score_vectors(
         return Ok(Vec::new());
     }
     let ids = clip_ids(detector, machine_id)?;
-    score_rows(detector, &vectors.data, vectors.dim, ids, chunk).await
+    score_rows(detector, vectors, 0..vectors.len(), ids, chunk).await
 }
 
 /// The mean of `scores` in f64; `None` when empty.
@@ -173,7 +178,7 @@ pub fn mean_score(scores: &[f32]) -> Option<f64> {
 /// without vectors.
 pub async fn clip_score(
     detector: &dyn Detector,
-    vectors: &Vectors,
+    vectors: &dyn VectorRows,
     machine_id: Option<&str>,
     chunk: usize,
 ) -> Result<f64, TrainError> {

@@ -63,13 +63,17 @@ impl Trainer {
         let normal = match self.validation_normal_scores() {
             Some(scores) => scores,
             None => {
-                let (rows, dim, chunk) = (
-                    self.training_rows(),
-                    self.data.dim(),
-                    self.config.score_chunk,
-                );
-                let ids = RowIds::PerRow(self.data.ids(0..self.data.train_len()));
-                let scores = score_rows(self.detector(), rows, dim, ids, chunk).await?;
+                let trained = 0..self.data.train_len();
+                let ids = self.data.ids(trained.clone());
+                let chunk = self.config.score_chunk;
+                let scores = score_rows(
+                    self.detector(),
+                    &self.data,
+                    trained,
+                    RowIds::PerRow(&ids),
+                    chunk,
+                )
+                .await?;
                 self.training_normal_scores(&scores)
             }
         };
@@ -94,12 +98,7 @@ impl Trainer {
         })
     }
 
-    /// The trained-on vectors, row-major.
-    fn training_rows(&self) -> &[f32] {
-        self.data.rows(0..self.data.train_len())
-    }
-
-    /// Clip scores of the training clips from the per-vector scores of [`Self::training_rows`].
+    /// Clip scores of the training clips from the per-vector scores of the trained-on vectors.
     fn training_normal_scores(&self, scores: &[f32]) -> NormalScores {
         NormalScores {
             clip_scores: range_means(scores, &self.data.training_clip_ranges()),

@@ -11,8 +11,9 @@ use super::losses::read_losses;
 use super::progress::{Progress, RunClock};
 use super::scoring::{RowIds, mean_score, to_tensor, with_machine_ids};
 use super::{TrainConfig, TrainError, TrainingData};
-use crate::features::Vectors;
+use crate::features::{FrameStack, VectorRows, Vectors};
 use crate::models::{Detector, StepLosses, Training};
+use std::sync::Arc;
 
 /// Smallest batch BatchNorm can train on (the batch variance of one vector is zero).
 pub const MIN_BATCH: usize = 2;
@@ -72,7 +73,11 @@ impl Trainer {
         clips: Vec<Vectors>,
         config: TrainConfig,
     ) -> Result<Self, TrainError> {
-        Self::with_machine_ids(detector, clips, &[], config)
+        let frames = clips
+            .into_iter()
+            .map(|clip| Arc::new(FrameStack::from_vectors(clip)))
+            .collect();
+        Self::with_machine_ids(detector, frames, &[], config)
     }
 
     /// [`Trainer::new`] for data that carries machine IDs: `clip_ids[i]` is clip `i`'s index in
@@ -80,12 +85,12 @@ impl Trainer {
     /// the ID ignore them; a conditioned one needs them.
     pub fn with_machine_ids(
         detector: Box<dyn Detector>,
-        clips: Vec<Vectors>,
+        clips: Vec<Arc<FrameStack>>,
         clip_ids: &[u32],
         config: TrainConfig,
     ) -> Result<Self, TrainError> {
         config.check(detector.as_ref())?;
-        let mut data = TrainingData::from_clips(clips, config.validation_split)?;
+        let mut data = TrainingData::from_frames(clips, config.validation_split)?;
         let id_count = detector.config().settings().machine_ids().len();
         if id_count > 0 {
             if clip_ids.is_empty() {
@@ -302,14 +307,10 @@ impl Trainer {
         let ranges = super::batches::batch_ranges(self.data.train_len(), self.config.batch_size);
         let range = ranges[self.step_in_epoch].clone();
         let id_count = self.detector.config().settings().machine_ids().len();
-        let ids = self.data.ids(0..self.data.len());
-        let rows = with_machine_ids(
-            self.data.rows(range.clone()),
-            self.data.dim(),
-            RowIds::PerRow(ids),
-            range.start,
-            id_count,
-        )?;
+        let ids = self.data.ids(range.clone());
+        let mut values = Vec::new();
+        self.data.extend_rows(range.clone(), &mut values);
+        let rows = with_machine_ids(values, self.data.dim(), RowIds::PerRow(&ids), 0, id_count)?;
         self.detector.fit_batch(&rows)?;
         Ok(range.len())
     }
@@ -338,7 +339,7 @@ impl Trainer {
             .map(|indices| {
                 let ids = self.data.gather_ids(indices);
                 let rows = with_machine_ids(
-                    &self.data.gather(indices),
+                    self.data.gather(indices),
                     self.data.dim(),
                     RowIds::PerRow(&ids),
                     0,
@@ -365,20 +366,13 @@ impl Trainer {
         Ok(())
     }
 
-    /// The held-out vectors, row-major.
-    fn validation_rows(&self) -> &[f32] {
-        self.data.rows(self.data.train_len()..self.data.len())
-    }
-
-    /// Per-vector scores of the held-out vectors.
+    /// Per-vector scores of the held-out vectors, one chunk copied at a time.
     async fn score_validation(&self) -> Result<Vec<f32>, TrainError> {
-        let (rows, dim, chunk) = (
-            self.validation_rows(),
-            self.data.dim(),
-            self.config.score_chunk,
-        );
-        let ids = RowIds::PerRow(self.data.ids(self.data.train_len()..self.data.len()));
-        super::scoring::score_rows(self.detector.as_ref(), rows, dim, ids, chunk).await
+        let held_out = self.data.train_len()..self.data.len();
+        let ids = self.data.ids(held_out.clone());
+        let (detector, chunk) = (self.detector.as_ref(), self.config.score_chunk);
+        super::scoring::score_rows(detector, &self.data, held_out, RowIds::PerRow(&ids), chunk)
+            .await
     }
 
     /// Records an epoch's validation scores and their mean.

@@ -4,13 +4,13 @@
 //! cover it; `worker` is the only wasm-specific layer on top.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::audio::{self, DecodeOptions};
 use crate::data::synth::{self, SynthConfig};
 use crate::data::{ClipEntry, Dataset, DatasetOptions, Label, Rejected, Split};
 use crate::eval::protocol::FeatureClip;
-use crate::features::stack::stack_frame_major;
-use crate::features::{FeatureConfig, FeatureExtractor, Vectors};
+use crate::features::{FeatureConfig, FeatureExtractor, FrameStack, Vectors};
 
 /// Samples the session keeps for playback and drawing before it drops them for further clips
 /// (64 Mi samples = 256 MiB, about 400 ten-second clips); the page re-reads such clips from
@@ -104,8 +104,9 @@ pub struct SourceFile {
 pub struct LoadedClip {
     /// Path, machine type, ID, split and label.
     pub entry: ClipEntry,
-    /// Log-Mel spectrogram, frame-major (`[t * n_mels + m]`), docs/DESIGN.md §1.3.
-    pub log_mel: Vec<f32>,
+    /// Log-Mel spectrogram, frame-major (`[t * n_mels + m]`), docs/DESIGN.md §1.3, read as the
+    /// clip's stacked vectors (§13.1) and shared with training runs.
+    pub log_mel: Arc<FrameStack>,
     /// 16 kHz mono samples, when kept (see [`SAMPLE_BUDGET`]).
     pub samples: Option<Vec<f32>>,
     /// Length of the clip in seconds.
@@ -115,7 +116,7 @@ pub struct LoadedClip {
 impl LoadedClip {
     /// Number of spectrogram frames.
     pub fn frames(&self, n_mels: usize) -> usize {
-        self.log_mel.len() / n_mels.max(1)
+        self.log_mel.frame_values().len() / n_mels.max(1)
     }
 }
 
@@ -323,6 +324,13 @@ impl Session {
             return self.reject(entry.rel_path, reason, report);
         }
         let Analysed { samples, log_mel } = analysed;
+        let log_mel = match FrameStack::new(log_mel, config.n_mels, config.frames) {
+            Ok(frames) => Arc::new(frames),
+            Err(problem) => {
+                let reason = format!("{}: {problem}", entry.rel_path);
+                return self.reject(entry.rel_path, reason, report);
+            }
+        };
         let seconds = samples.len() as f64 / f64::from(self.extractor.config().sample_rate);
         self.remove(&entry.rel_path);
         let keep = self.kept_samples + samples.len() <= SAMPLE_BUDGET;
@@ -364,15 +372,15 @@ impl Session {
             .map_err(|e| e.to_string())
     }
 
-    /// Feature vectors (docs/DESIGN.md §1.4) of the clips of `machine_type` in `split`, in path order.
+    /// The clips of `machine_type` in `split`, in path order, sharing their frames (docs/DESIGN.md
+    /// §13.1).
     pub fn feature_clips(&self, machine_type: &str, split: Split) -> Vec<FeatureClip> {
-        let config = self.extractor.config();
         self.clips
             .iter()
             .filter(|c| c.entry.machine_type == machine_type && c.entry.split == split)
             .map(|c| FeatureClip {
                 entry: c.entry.clone(),
-                vectors: stack_frame_major(&c.log_mel, config.n_mels, config.frames),
+                features: Arc::clone(&c.log_mel),
             })
             .collect()
     }

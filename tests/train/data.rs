@@ -113,3 +113,49 @@ fn permutations_are_seeded_and_complete() {
         "the two streams are independent"
     );
 }
+
+/// Frames of `frames` frames of width 2 (DIM = 2 · 3, context 3) with varied values.
+fn frame_clip(frames: usize, offset: f32) -> FrameStack {
+    let values = (0..frames * 2)
+        .map(|i| offset + (i as f32 * 0.37).sin())
+        .collect();
+    FrameStack::new(values, 2, 3).expect("frames")
+}
+
+#[test]
+fn frames_read_as_their_stacked_vectors() {
+    let stacks = [frame_clip(9, 0.0), frame_clip(2, 5.0), frame_clip(6, 9.0)];
+    let from_frames =
+        TrainingData::from_frames(stacks.iter().cloned().map(Arc::new).collect(), 0.1)
+            .expect("frames");
+    let stacked = stacks.iter().map(FrameStack::to_vectors).collect();
+    let from_vectors = TrainingData::from_clips(stacked, 0.1).expect("vectors");
+    // 7 + 0 (two frames: no vector of three) + 4 vectors.
+    assert_eq!(from_frames.len(), 11);
+    assert_eq!(from_frames.clip_ranges(), vec![0..7, 7..7, 7..11]);
+    assert_eq!(from_frames.clip_ranges(), from_vectors.clip_ranges());
+    for i in 0..from_frames.len() {
+        assert_eq!(from_frames.row(i), from_vectors.row(i), "vector {i}");
+    }
+    assert_eq!(from_frames.row(7), &stacks[2].frame_values()[..DIM]);
+    let ids = from_frames.with_machine_ids(&[4, 5, 6]).expect("ids");
+    assert_eq!(ids.ids(5..9), vec![4, 4, 6, 6]);
+    assert_eq!(ids.gather_ids(&[10, 0]), vec![6, 4]);
+}
+
+#[test]
+fn training_on_frames_equals_training_on_the_stacked_copy() {
+    let stacks: Vec<FrameStack> = (0..4).map(|c| frame_clip(12, c as f32)).collect();
+    let run = |trainer: &mut Trainer| {
+        let mut losses = Vec::new();
+        while let Some(progress) = block_on(trainer.step()).expect("step") {
+            losses.push(progress.losses.clone());
+        }
+        (losses, block_on(trainer.summary()).expect("summary").normal_scores)
+    };
+    let frames = stacks.iter().cloned().map(Arc::new).collect();
+    let mut on_frames = Trainer::with_machine_ids(ae(3), frames, &[], config(3, 8)).unwrap();
+    let stacked = stacks.iter().map(FrameStack::to_vectors).collect();
+    let mut on_vectors = Trainer::new(ae(3), stacked, config(3, 8)).unwrap();
+    assert_eq!(run(&mut on_frames), run(&mut on_vectors));
+}

@@ -6,7 +6,7 @@ pub use std::sync::{Arc, Mutex};
 pub use burn::tensor::{Device, Tensor};
 pub use rand::{Rng, SeedableRng};
 pub use rand_chacha::ChaCha8Rng;
-pub use sonogan::features::Vectors;
+pub use sonogan::features::{FrameStack, Vectors};
 pub use sonogan::models::{
     AeConfig, Detector, EgbadConfig, GanomalyConfig, ModelConfig, ModelError, ModelKind,
     SkipGanomalyConfig, StepLosses, StepObserver, WeightSnapshot, new_detector,

@@ -36,9 +36,11 @@ pub fn tiny_dataset() -> (Vec<FeatureClip>, Vec<FeatureClip>) {
         .expect("synthetic data set")
         .into_iter()
         .map(|clip| FeatureClip {
-            vectors: extractor
-                .vectors(&clip.entry.rel_path, &clip.samples)
-                .expect("features of a 1-s clip"),
+            features: std::sync::Arc::new(
+                extractor
+                    .frames(&clip.entry.rel_path, &clip.samples)
+                    .expect("features of a 1-s clip"),
+            ),
             entry: clip.entry,
         })
         .collect();
@@ -89,8 +91,9 @@ pub async fn train_and_evaluate(device: &Device, backend: &str) -> TinyRun {
     let config = tiny_train_config();
     let detector = new_detector(&model_config(ModelKind::Ae, &config), device, config.seed)
         .expect("autoencoder");
-    let vectors: Vec<Vectors> = train.iter().map(|clip| clip.vectors.clone()).collect();
-    let mut trainer = Trainer::new(detector, vectors, config.clone()).expect("trainer");
+    let frames = train.iter().map(|clip| clip.features.clone()).collect();
+    let mut trainer =
+        Trainer::with_machine_ids(detector, frames, &[], config.clone()).expect("trainer");
     let mut steps = 0;
     while let Some(progress) = trainer.step().await.expect("training step") {
         steps = progress.step;
@@ -98,9 +101,14 @@ pub async fn train_and_evaluate(device: &Device, backend: &str) -> TinyRun {
     let summary = trainer.summary().await.expect("run summary");
     let mut scores = Vec::new();
     for clip in &test {
-        let score = clip_score(trainer.detector(), &clip.vectors, None, config.score_chunk)
-            .await
-            .expect("clip score");
+        let score = clip_score(
+            trainer.detector(),
+            clip.features.as_ref(),
+            None,
+            config.score_chunk,
+        )
+        .await
+        .expect("clip score");
         scores.push(ClipScore {
             model: ModelKind::Ae,
             machine_type: clip.entry.machine_type.clone(),

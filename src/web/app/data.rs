@@ -153,8 +153,8 @@ pub(super) fn clip_view(app: &PageApp, path: &str, bytes: Option<Bytes>) -> Resu
     };
     let config = state.session.feature_config();
     let frames = clip.frames(config.n_mels);
-    let rgba =
-        spectrogram_rgba(&clip.log_mel, config.n_mels, frames, true).map_err(|e| e.to_string())?;
+    let rgba = spectrogram_rgba(clip.log_mel.frame_values(), config.n_mels, frames, true)
+        .map_err(|e| e.to_string())?;
     let wav = crate::audio::wav_bytes(&samples, config.sample_rate)?;
     let label = match clip.entry.label {
         Some(Label::Normal) => "normal",

@@ -2,13 +2,13 @@
 //! with a model, and the live microphone meter.
 
 use super::{PageApp, PageModel};
-use crate::features::Vectors;
-use crate::features::stack::stack_frame_major;
+use crate::features::VectorRows;
 use crate::report::{CurveSeries, curves_svg, score_strip_rgba};
 use crate::store;
 use crate::train::{DEFAULT_SCORE_CHUNK, mean_score, score_vectors};
 use crate::web::clip_view::{loud_spans, per_frame_scores};
 use crate::web::messages::{Bytes, Explanation, MeterReading, ModelSummary, Reply};
+use std::sync::Arc;
 
 /// Demo model files bundled under `models/` (see README, "Demo models").
 pub const DEMO_MODELS: [&str; 4] = [
@@ -112,11 +112,11 @@ pub(super) async fn explain(app: &PageApp, path: &str, name: &str) -> Result<Rep
             .clip(path)
             .ok_or_else(|| format!("no clip '{path}'"))?;
         let config = s.session.feature_config();
-        let vectors = stack_frame_major(&clip.log_mel, config.n_mels, config.frames);
+        let vectors = Arc::clone(&clip.log_mel);
         let hop_s = config.hop_length as f64 / f64::from(config.sample_rate);
         (vectors, clip.frames(config.n_mels), config.frames, hop_s)
     };
-    let (scores, threshold) = score_with(app, name, &vectors, path).await?;
+    let (scores, threshold) = score_with(app, name, vectors.as_ref(), path).await?;
     let score = mean_score(&scores).ok_or_else(|| format!("{path}: no vectors"))?;
     let frame_scores = per_frame_scores(&scores, frames, stack);
     Ok(Reply::Explain(Explanation {
@@ -161,7 +161,7 @@ pub(super) async fn meter_push(
 async fn score_with(
     app: &PageApp,
     name: &str,
-    vectors: &Vectors,
+    vectors: &dyn VectorRows,
     what: &str,
 ) -> Result<(Vec<f32>, f64), String> {
     let model = take(app, name)?;
