@@ -2,11 +2,12 @@
 //! paper's Table 2 and Figure 4, the DCASE result files and one HTML report (docs/DESIGN.md
 //! §1.10).
 
+use super::eval_jobs::{RunState, run_type, stopped_or_failed};
+use super::interrupt;
+use super::job_store::JobStore;
 use super::load;
-use super::train_cmd::{TrainingArgs, check_params, with_progress_bar};
-use crate::data::Split;
+use super::train_cmd::{TrainingArgs, check_params};
 use crate::device::select_device;
-use crate::eval::protocol::{FeatureClip, JobSlot, TrainJob, train_and_score};
 use crate::eval::table::{
     ClipScore, DCASE_MAX_FPR, SeedScores, SweepTable, format_sweep_table2, write_dcase_files,
 };
@@ -14,13 +15,10 @@ use crate::models::ModelKind;
 use crate::report::{
     Metric, ReportInput, RunInfo, figure4_svg, results_page_html, roc_series_by_model, roc_type_svg,
 };
-use crate::runtime::block_on;
-use crate::train::TrainConfig;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Arc;
 
 /// Train and evaluate detectors per machine type: AUC/pAUC tables and DCASE result files.
 ///
@@ -33,22 +31,22 @@ use std::time::Instant;
 pub struct EvalArgs {
     /// Data set root (DCASE dev or MIMII layout).
     #[arg(long)]
-    data: PathBuf,
+    pub(super) data: PathBuf,
     /// Machine types, comma-separated (default: every type found).
     #[arg(long, value_delimiter = ',')]
-    types: Vec<String>,
+    pub(super) types: Vec<String>,
     /// Detectors, comma-separated (default: every detector; `sonogan eval --help` lists them
     /// under "Detectors").
     #[arg(long, value_delimiter = ',')]
-    models: Vec<ModelKind>,
+    pub(super) models: Vec<ModelKind>,
     #[command(flatten)]
-    training: TrainingArgs,
+    pub(super) training: TrainingArgs,
     /// Training seeds of a seed sweep, comma-separated, e.g. `0,1,2` (default: the one `--seed`).
     /// Every (type, model) is trained and scored once per seed; tables and charts show mean ±
     /// sample sd over the seeds, the JSON and DCASE files keep every seed. The `--subset` choice
     /// of clips stays that of `--seed`, so only the training randomness varies.
     #[arg(long, value_delimiter = ',')]
-    seeds: Vec<u64>,
+    pub(super) seeds: Vec<u64>,
     /// Write `<model>/anomaly_score_<type>_<id>.csv` and `<model>/result.csv` (DCASE format) here
     /// (with several seeds one `<model>/seed_<n>/` folder per seed), plus `roc_<type>.svg`
     /// (every model's ROC on the type's pooled test clips, first seed), `figure4_auc.svg` and
@@ -56,10 +54,15 @@ pub struct EvalArgs {
     /// self-contained report: Table 2, the bars, the ROC plots, per-ID tables with bootstrap
     /// intervals, the configuration and timings).
     #[arg(long)]
-    out_dir: Option<PathBuf>,
+    pub(super) out_dir: Option<PathBuf>,
     /// Print one JSON object with every result on the last line of stdout.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
+    /// Continue an interrupted run in `--out-dir`: jobs (type, model, seed) finished there
+    /// (`jobs/`, written as each one finishes) are read back instead of trained again. The
+    /// options must be those of the interrupted run; a job made with others is an error.
+    #[arg(long, requires = "out_dir")]
+    pub(super) resume: bool,
 }
 
 /// Run the command.
@@ -68,7 +71,7 @@ pub fn run(mut args: EvalArgs) -> Result<()> {
         args.models = ModelKind::ALL.to_vec();
     }
     check_params(&args.training.params, &args.models)?;
-    let opts = args.training.load_options();
+    let mut opts = args.training.load_options()?;
     let dataset = load::scan(&args.data, &opts)?;
     let types = if args.types.is_empty() {
         dataset.machine_types()
@@ -93,61 +96,33 @@ pub fn run(mut args: EvalArgs) -> Result<()> {
     );
     let config = args.training.train_config();
     let seeds = seed_list(&args.seeds, config.seed)?;
-    let mut runs: Vec<SeedScores> = seeds
-        .iter()
-        .map(|&seed| SeedScores {
-            seed,
-            scores: Vec::new(),
-        })
-        .collect();
-    let mut features_s = 0.0;
-    let mut train_s: BTreeMap<ModelKind, f64> = BTreeMap::new();
-    let jobs = types.len() * args.models.len() * seeds.len();
-    let mut index = 0;
+    let store = match &args.out_dir {
+        Some(dir) => Some(JobStore::open(dir, args.resume)?),
+        None => None,
+    };
+    let stop = interrupt::stop_flag();
+    opts.stop = Some(Arc::clone(&stop));
+    let mut run = RunState::new(&seeds, types.len() * args.models.len());
     for machine_type in &types {
-        let started = Instant::now();
-        let train = load::features(
-            &args.data,
-            &load::select(&dataset, machine_type, Split::Train, &opts),
+        let outcome = run_type(
+            &args,
+            &dataset,
             &opts,
-            "training clips",
-        )?;
-        let test = load::features(
-            &args.data,
-            &load::select(&dataset, machine_type, Split::Test, &opts),
-            &opts,
-            "test clips",
-        )?;
-        features_s += started.elapsed().as_secs_f64();
-        check_split(machine_type, &train, &test)?;
-        for &kind in &args.models {
-            for run in &mut runs {
-                let started = Instant::now();
-                let job = TrainJob {
-                    model: args.training.model_config(kind)?,
-                    train: TrainConfig {
-                        seed: run.seed,
-                        ..config.clone()
-                    },
-                    machine_type,
-                    clips: &train,
-                    slot: JobSlot { index, count: jobs },
-                };
-                let trained = with_progress_bar(kind, |host| {
-                    block_on(train_and_score(host, &device.device, &job, &test))
-                })?;
-                index += 1;
-                // Training time only (the trainer's clock), as before the scoring.
-                *train_s.entry(kind).or_default() += trained.model.summary.elapsed_seconds;
-                run.scores.extend(trained.scores);
-                eprintln!(
-                    "{machine_type}: {kind} (seed {}) done in {:.1} s",
-                    run.seed,
-                    started.elapsed().as_secs_f64()
-                );
-            }
+            &device,
+            machine_type,
+            &store,
+            &mut run,
+        );
+        if let Err(error) = outcome {
+            return Err(stopped_or_failed(error, &run, store.as_ref(), &stop));
         }
     }
+    let RunState {
+        runs,
+        features_s,
+        train_s,
+        ..
+    } = run;
     let sweep = SweepTable::build(&runs, DCASE_MAX_FPR)?;
     let info = RunInfo {
         data: args.data.display().to_string(),
@@ -200,17 +175,6 @@ fn seed_list(seeds: &[u64], seed: u64) -> Result<Vec<u64>> {
         bail!("--seeds lists seed {twice} twice");
     }
     Ok(seeds.to_vec())
-}
-
-/// A type needs training clips and labelled test clips of both classes to be evaluated.
-fn check_split(machine_type: &str, train: &[FeatureClip], test: &[FeatureClip]) -> Result<()> {
-    if train.is_empty() {
-        bail!("machine type {machine_type}: no usable training clips");
-    }
-    if test.is_empty() {
-        bail!("machine type {machine_type}: no usable test clips");
-    }
-    Ok(())
 }
 
 /// DCASE files per model (and per seed when there are several), the ROC plots, the Figure 4

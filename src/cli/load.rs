@@ -8,6 +8,13 @@ use crate::features::{FeatureConfig, FeatureExtractor, FrameStack};
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use super::feature_cache::FeatureCache;
+use super::interrupt::stopped;
+
+/// How a run stopped by Ctrl-C is reported.
+pub const STOPPED: &str = "stopped by Ctrl-C";
 use std::sync::Arc;
 
 /// Options that decide which clips are used and how they are decoded.
@@ -21,6 +28,10 @@ pub struct LoadOptions {
     pub seed: u64,
     /// MIMII: normal clips per ID used for training.
     pub mimii_train: Option<usize>,
+    /// Where clips' frames are cached (`--cache`).
+    pub cache: Option<FeatureCache>,
+    /// Raised by Ctrl-C: the clips not yet started are skipped.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// Scans `root` and lists the files it cannot use as warnings.
@@ -70,13 +81,19 @@ pub fn features(
         .map_init(
             || FeatureExtractor::new(FeatureConfig::default()),
             |extractor, entry| {
-                let result = featurise(extractor, root, entry, &decode);
+                if opts.stop.as_deref().is_some_and(stopped) {
+                    return Err(STOPPED.to_string());
+                }
+                let result = featurise(extractor, root, entry, &decode, opts.cache.as_ref());
                 bar.inc(1);
                 result
             },
         )
         .collect();
     bar.finish_and_clear();
+    if opts.stop.as_deref().is_some_and(stopped) {
+        bail!("{STOPPED} while computing the features of the {what}");
+    }
     let mut ok = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -99,8 +116,13 @@ fn featurise(
     root: &Path,
     entry: &ClipEntry,
     decode: &DecodeOptions,
+    cache: Option<&FeatureCache>,
 ) -> Result<FeatureClip, String> {
-    let frames = clip_frames(extractor, &root.join(&entry.rel_path), decode)?;
+    let path = root.join(&entry.rel_path);
+    let frames = match cache {
+        Some(cache) => cache.frames(extractor, &path, decode)?,
+        None => clip_frames(extractor, &path, decode)?,
+    };
     Ok(FeatureClip {
         entry: entry.clone(),
         features: Arc::new(frames),

@@ -5,8 +5,12 @@
 
 mod auc_cmd;
 mod eval_cmd;
+mod eval_jobs;
+mod feature_cache;
 mod features_cmd;
 mod info_cmd;
+mod interrupt;
+mod job_store;
 mod load;
 mod progress;
 mod score_cmd;

@@ -1,5 +1,7 @@
 //! `sonogan train`: train one detector on one machine type and write the model file.
 
+use super::feature_cache::FeatureCache;
+use super::job_store::check_output_file;
 use super::load::{self, LoadOptions};
 use crate::data::Split;
 use crate::device::{DeviceChoice, select_device};
@@ -14,6 +16,8 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::ProgressBar;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// Settings shared by `train` and `eval`.
 #[derive(Debug, Clone, Args)]
@@ -37,8 +41,8 @@ pub struct TrainingArgs {
     /// auto (first GPU that works, else cpu).
     #[arg(long, default_value = "auto")]
     pub device: DeviceChoice,
-    /// Use at most N clips per machine ID, split and label (seeded choice).
-    #[arg(long)]
+    /// Use at most N clips per machine ID, split and label (seeded choice; N ≥ 1).
+    #[arg(long, value_parser = at_least_one)]
     pub subset: Option<usize>,
     /// Use only this channel (0-based) of multi-channel files instead of their mean.
     #[arg(long)]
@@ -53,6 +57,19 @@ pub struct TrainingArgs {
     /// the fields of the model file's `model` object (docs/DESIGN.md §6).
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
+    /// Keep every clip's log-Mel frames in this folder, keyed by the file's content and the
+    /// feature settings, so that a later run on the same clips skips decoding and features.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+}
+
+/// Parses a count that must be at least 1 (`--subset 0` would select no clip at all).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (0 would select no clip)".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("not a count: {e}")),
+    }
 }
 
 impl TrainingArgs {
@@ -71,14 +88,16 @@ impl TrainingArgs {
         let config = model_config(kind, &self.train_config());
         with_params(config, &self.params)
     }
-    /// How clips are chosen and decoded.
-    pub fn load_options(&self) -> LoadOptions {
-        LoadOptions {
+    /// How clips are chosen and decoded (opening the feature cache, when there is one).
+    pub fn load_options(&self) -> Result<LoadOptions> {
+        Ok(LoadOptions {
+            cache: self.cache.as_deref().map(FeatureCache::open).transpose()?,
             channel: self.channel,
             subset: self.subset,
             seed: self.seed,
             mimii_train: self.mimii_train,
-        }
+            stop: None,
+        })
     }
 }
 
@@ -118,7 +137,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
             args.model
         );
     }
-    let opts = args.training.load_options();
+    check_output_file(&args.out)?;
+    let opts = args.training.load_options()?;
     let dataset = load::scan(&args.data, &opts)?;
     let entries = load::select(&dataset, &args.machine_type, Split::Train, &opts);
     if entries.is_empty() {
@@ -145,7 +165,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         clips: &clips,
         slot: JobSlot::single(),
     };
-    let trained = with_progress_bar(job.model.kind(), |host| {
+    let trained = with_progress_bar(job.model.kind(), None, |host| {
         block_on(train(host, &device.device, &job))
     })
     .with_context(|| format!("training {} failed", args.model))?;
@@ -164,6 +184,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
 /// progress events drive a bar with the losses and the ETA of `kind`'s training.
 pub fn with_progress_bar<T>(
     kind: ModelKind,
+    stop: Option<Arc<AtomicBool>>,
     run: impl FnOnce(&mut NativeHost<&mut dyn FnMut(&JobProgress)>) -> Result<T, JobError>,
 ) -> Result<T, JobError> {
     let mut bar: Option<ProgressBar> = None;
@@ -174,9 +195,11 @@ pub fn with_progress_bar<T>(
         bar.set_position(p.step as u64);
         bar.set_message(format_progress(kind, p));
     };
-    let outcome = run(&mut NativeHost::new(
-        &mut show as &mut dyn FnMut(&JobProgress),
-    ));
+    let mut host = NativeHost::new(&mut show as &mut dyn FnMut(&JobProgress));
+    if let Some(stop) = stop {
+        host = host.with_stop(stop);
+    }
+    let outcome = run(&mut host);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

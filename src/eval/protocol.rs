@@ -41,6 +41,7 @@ use crate::train::{
     DEFAULT_SCORE_CHUNK, Progress, TrainConfig, TrainedSummary, Trainer, clip_score,
 };
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One clip of a data set with its features.
 #[derive(Debug, Clone)]
@@ -95,15 +96,26 @@ pub trait Host {
     fn cancelled(&self) -> bool;
 }
 
-/// A host for native callers: progress to a closure, no yielding, never cancelled.
+/// A host for native callers: progress to a closure, no yielding, cancelled when its stop flag
+/// is raised (a Ctrl-C handler, docs/DESIGN.md §13.2).
 pub struct NativeHost<F: FnMut(&JobProgress)> {
     on_progress: F,
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl<F: FnMut(&JobProgress)> NativeHost<F> {
-    /// A host that calls `on_progress` after every step.
+    /// A host that calls `on_progress` after every step and is never cancelled.
     pub fn new(on_progress: F) -> Self {
-        NativeHost { on_progress }
+        NativeHost {
+            on_progress,
+            stop: None,
+        }
+    }
+
+    /// The same host, cancelled once `stop` is true.
+    pub fn with_stop(mut self, stop: Arc<AtomicBool>) -> Self {
+        self.stop = Some(stop);
+        self
     }
 }
 
@@ -113,7 +125,7 @@ impl<F: FnMut(&JobProgress)> Host for NativeHost<F> {
     }
     async fn yield_now(&mut self) {}
     fn cancelled(&self) -> bool {
-        false
+        self.stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst))
     }
 }
 

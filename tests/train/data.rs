@@ -151,7 +151,10 @@ fn training_on_frames_equals_training_on_the_stacked_copy() {
         while let Some(progress) = block_on(trainer.step()).expect("step") {
             losses.push(progress.losses.clone());
         }
-        (losses, block_on(trainer.summary()).expect("summary").normal_scores)
+        (
+            losses,
+            block_on(trainer.summary()).expect("summary").normal_scores,
+        )
     };
     let frames = stacks.iter().cloned().map(Arc::new).collect();
     let mut on_frames = Trainer::with_machine_ids(ae(3), frames, &[], config(3, 8)).unwrap();
