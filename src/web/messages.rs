@@ -305,6 +305,9 @@ pub struct DataView {
     pub rejected: usize,
     /// The recording's clip path ([`Request::AddRecording`] only).
     pub path: Option<String>,
+    /// Why files were refused beyond the memory budget, with how many were kept and refused
+    /// (docs/DESIGN.md §12.4); `None` when none was.
+    pub notice: Option<String>,
     /// The summary table.
     pub summary_html: String,
     /// One `<li>` per unusable file.
