@@ -382,6 +382,7 @@ async function main() {
       return (performance.now() - started) / clips;
     },
     crash: () => client.call({ type: 'crash' }).catch(() => {}),
+    setFeatureBudget: async (bytes) => (await ask({ type: 'set_feature_budget', bytes })).value,
     inputs: () => inputs.count(),
     restarts: () => client.restarts,
   };

@@ -166,6 +166,9 @@ pub enum Request {
     BenchmarkFeatures { clips: u32 },
     /// Test hook: panics in the worker so the page's restart path can be tested.
     Crash,
+    /// Test hook: the session's feature budget becomes `bytes` (docs/DESIGN.md §12.4) →
+    /// [`Reply::Number`], the bytes of features the session holds.
+    SetFeatureBudget { bytes: usize },
 }
 
 /// One input file for [`Request::AddFiles`].

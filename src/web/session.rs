@@ -104,6 +104,11 @@ impl Session {
         self.budget
     }
 
+    /// Changes the budget for the files added from now on; clips already loaded stay.
+    pub fn set_budget(&mut self, budget: MemoryBudget) {
+        self.budget = budget;
+    }
+
     /// Bytes of log-Mel features the clips hold now (at most `budget().feature_bytes`).
     pub fn feature_bytes(&self) -> usize {
         self.feature_values * FEATURE_VALUE_BYTES

@@ -27,6 +27,7 @@
 // resampled clip can be looked at, and a half-length copy of a real model file is refused by
 // `model-upload` ("the model file is truncated") with the models loaded before still there. The
 // worker restart step that follows replays this drop too (same summary and rejected list).
+// Last (step l), a drop of three 1-s clips with the memory budget (test hook) set to room for one.
 import { fail, log, poll } from './harness.mjs';
 import { toneSamples } from './wav.mjs';
 
@@ -217,4 +218,41 @@ export async function uploadDamagedModel(page, activity, bytes) {
   const models = await page.$$eval('#model-select option', (options) => options.map((o) => o.value));
   if (models.join() !== modelsBefore.join()) fail(`the models changed after ${name}: [${modelsBefore}] → [${models}]`);
   log(`damaged model refused: ${status}`);
+}
+
+/**
+ * Step l: a drop beyond the memory budget. The budget (test hook) is set to what the page holds
+ * plus room for one 1-s clip; of three 1-s clips one loads and two are refused, the status says
+ * the budget and the counts, and every row loaded before is unchanged. The default budget is
+ * restored afterwards.
+ */
+export async function dropBeyondBudget(page, activity) {
+  const type = await page.$eval('#default-type', (input) => input.value);
+  const held = await page.evaluate(() => window.sonoganApp.setFeatureBudget(2 ** 30));
+  // 1 s at 16 kHz: 32 frames × 128 bands × 4 bytes.
+  await page.evaluate((bytes) => window.sonoganApp.setFeatureBudget(bytes), held + 32 * 128 * 4);
+  const before = await summaryCounts(page);
+  const names = [1, 2, 3].map((i) => `normal_id_05_0000000${i}.wav`);
+  const clip = wavFile({ frames: 16000, sample: tone(16000, 16000) });
+  await page.setInputFiles('[data-testid="file-input"]', names.map((name) => ({ name, mimeType: 'audio/wav', buffer: clip })));
+  const status = await poll('the status to report the memory budget', 60 * SECOND, async () => {
+    activity.throwIfPageError();
+    const text = await textOf(page, 'status');
+    if (text.startsWith('error:')) fail(`the drop beyond the budget ended in an error status: "${text}"`);
+    return text.includes('memory budget reached') ? text : undefined;
+  });
+  log(`status: ${status}`);
+  for (const part of ['1 clip(s) added, 2 file(s) not used', 'of log-Mel features', 'kept 1 file(s), refused 2 beyond the budget', 'nothing loaded before was lost']) {
+    if (!status.includes(part)) fail(`the budget status lacks "${part}": "${status}"`);
+  }
+  const after = await summaryCounts(page);
+  if (after.total !== before.total + 1) fail(`the summary counts ${after.total} clips after the budget drop, expected ${before.total} + 1`);
+  if (after.rows.get(`${type}/id_05`) !== '0 1 0 0') fail(`summary row ${type}/id_05 is "${after.rows.get(`${type}/id_05`)}", expected 0 1 0 0`);
+  for (const [key, counts] of before.rows) {
+    if (after.rows.get(key) !== counts) fail(`summary row ${key} changed from "${counts}" to "${after.rows.get(key)}" in the budget drop`);
+  }
+  const refused = await page.$$eval('[data-testid="rejected-list"] li', (lis) => lis.map((li) => li.textContent).filter((t) => t.includes('memory budget')));
+  if (refused.length !== 2) fail(`expected 2 files listed as beyond the memory budget, got ${refused.length}`);
+  await page.evaluate(() => window.sonoganApp.setFeatureBudget(2 ** 30));
+  log(`budget drop ok: ${before.total} → ${after.total} clips; refused: ${refused.map((t) => t.split(' — ')[0]).join(', ')}`);
 }

@@ -116,6 +116,20 @@ fn data_view(app: &PageApp, report: AddReport, path: Option<String>) -> DataView
     }
 }
 
+/// Test hook: the feature budget becomes `bytes` (docs/DESIGN.md §12.4); replies with the bytes of
+/// features the session holds.
+pub(super) fn set_feature_budget(app: &PageApp, bytes: usize) -> Reply {
+    let session = &mut app.state.borrow_mut().session;
+    let budget = session.budget();
+    session.set_budget(budget::MemoryBudget {
+        feature_bytes: bytes,
+        ..budget
+    });
+    Reply::Number {
+        value: session.feature_bytes() as f64,
+    }
+}
+
 /// One file of a request as the session takes it.
 fn source_file(file: FileInput) -> SourceFile {
     let audio = match file.audio {
