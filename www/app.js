@@ -84,7 +84,7 @@ async function loadBuiltin(config = builtinConfig()) {
   say('making the built-in sounds…');
   const view = await submit({ kind: 'builtin', config });
   showData(view);
-  say(`ready: ${view.added} built-in clips loaded`);
+  say(`ready: ${view.added} built-in clips loaded${view.notice ? ` — ${view.notice}` : ''}`);
 }
 async function addFiles(entries) {
   if (entries.length === 0) return;
@@ -92,7 +92,7 @@ async function addFiles(entries) {
   for (const { file, path } of entries) clipFiles.set(path, file);
   const view = await submit({ kind: 'files', entries, defaultType: $('default-type').value });
   showData(view);
-  say(`ready: ${view.added} clip(s) added, ${view.rejected} file(s) not used`);
+  say(`ready: ${view.added} clip(s) added, ${view.rejected} file(s) not used${view.notice ? ` — ${view.notice}` : ''}`);
 }
 async function onDrop(event) {
   event.preventDefault();
@@ -382,6 +382,7 @@ async function main() {
       return (performance.now() - started) / clips;
     },
     crash: () => client.call({ type: 'crash' }).catch(() => {}),
+    setFeatureBudget: async (bytes) => (await ask({ type: 'set_feature_budget', bytes })).value,
     inputs: () => inputs.count(),
     restarts: () => client.restarts,
   };

@@ -166,6 +166,9 @@ pub enum Request {
     BenchmarkFeatures { clips: u32 },
     /// Test hook: panics in the worker so the page's restart path can be tested.
     Crash,
+    /// Test hook: the session's feature budget becomes `bytes` (docs/DESIGN.md §12.4) →
+    /// [`Reply::Number`], the bytes of features the session holds.
+    SetFeatureBudget { bytes: usize },
 }
 
 /// One input file for [`Request::AddFiles`].
@@ -305,6 +308,9 @@ pub struct DataView {
     pub rejected: usize,
     /// The recording's clip path ([`Request::AddRecording`] only).
     pub path: Option<String>,
+    /// Why files were refused beyond the memory budget, with how many were kept and refused
+    /// (docs/DESIGN.md §12.4); `None` when none was.
+    pub notice: Option<String>,
     /// The summary table.
     pub summary_html: String,
     /// One `<li>` per unusable file.

@@ -3,6 +3,11 @@
 //! spectrograms, plus every file it could not use and why. Target-agnostic, so native tests
 //! cover it; `worker` is the only wasm-specific layer on top.
 
+pub use super::analyse::{Analysed, SourceAudio, analyse};
+
+use super::analyse::with_log_mel;
+use super::budget::{self, FEATURE_VALUE_BYTES, MemoryBudget};
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -16,79 +21,6 @@ use crate::features::{FeatureConfig, FeatureExtractor, FrameStack, Vectors};
 /// (64 Mi samples = 256 MiB, about 400 ten-second clips); the page re-reads such clips from
 /// their files when one is looked at.
 pub const SAMPLE_BUDGET: usize = 64 << 20;
-
-/// Audio of one input file as the browser hands it over.
-#[derive(Debug, Clone)]
-pub enum SourceAudio {
-    /// The file's bytes, decoded here (WAV).
-    Wav(Vec<u8>),
-    /// Channels already decoded by the browser (`decodeAudioData`: mp3, ogg, flac, webm …).
-    Decoded {
-        /// One buffer per channel.
-        channels: Vec<Vec<f32>>,
-        /// Their sample rate.
-        sample_rate: u32,
-    },
-    /// The browser could not decode the file; the reason is reported.
-    Undecodable(String),
-    /// Already decoded to 16 kHz mono and turned into its log-Mel spectrogram by one of the
-    /// page's feature workers ([`analyse`]), so many files are read in parallel.
-    Analysed(Analysed),
-}
-
-/// A file's 16 kHz mono samples and their log-Mel spectrogram (frame-major, docs/DESIGN.md §1.3).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Analysed {
-    /// The samples.
-    pub samples: Vec<f32>,
-    /// Their log-Mel spectrogram, `[t * n_mels + m]`.
-    pub log_mel: Vec<f32>,
-}
-
-/// Decodes `source` and computes its log-Mel spectrogram with `extractor`: the per-file work,
-/// done by the session itself or, for many files at once, by the page's feature workers (one
-/// implementation either way). Errors name the file.
-///
-/// ```
-/// use sonogan::features::{FeatureConfig, FeatureExtractor};
-/// use sonogan::web::session::{SourceAudio, analyse};
-/// let mut extractor = FeatureExtractor::new(FeatureConfig::default());
-/// let silence = SourceAudio::Decoded { channels: vec![vec![0.0; 16_000]], sample_rate: 16_000 };
-/// let analysed = analyse(&mut extractor, "one-second.wav", silence).unwrap();
-/// assert_eq!(analysed.log_mel.len(), 32 * 128); // 1 + 16000 / 512 frames of 128 bands
-/// ```
-pub fn analyse(
-    extractor: &mut FeatureExtractor,
-    name: &str,
-    source: SourceAudio,
-) -> Result<Analysed, String> {
-    // Decoded to 16 kHz mono (docs/DESIGN.md §1.2, §10.13).
-    let options = DecodeOptions::default();
-    let clip = match source {
-        SourceAudio::Analysed(analysed) => return Ok(analysed),
-        SourceAudio::Undecodable(reason) => return Err(format!("{name}: {reason}")),
-        SourceAudio::Wav(bytes) => audio::decode_wav(name, &bytes, &options),
-        SourceAudio::Decoded {
-            channels,
-            sample_rate,
-        } => audio::clip_from_channels(name, &channels, sample_rate, &options),
-    }
-    .map_err(|e| e.to_string())?;
-    with_log_mel(extractor, name, clip.samples)
-}
-
-/// 16 kHz mono `samples` with their log-Mel spectrogram; an error for a clip too short for it.
-fn with_log_mel(
-    extractor: &mut FeatureExtractor,
-    name: &str,
-    samples: Vec<f32>,
-) -> Result<Analysed, String> {
-    extractor
-        .check_clip(name, &samples)
-        .map_err(|e| e.to_string())?;
-    let log_mel = extractor.log_mel_frame_major(&samples);
-    Ok(Analysed { samples, log_mel })
-}
 
 /// One input file: its path relative to the drop (folder drops keep their folders) and audio.
 #[derive(Debug, Clone)]
@@ -127,6 +59,9 @@ pub struct AddReport {
     pub added: usize,
     /// Files rejected by this call.
     pub rejected: usize,
+    /// Of those, files refused because their features would exceed the memory budget
+    /// ([`MemoryBudget::feature_bytes`]); once one is, every later file of the call is too.
+    pub over_budget: usize,
 }
 
 /// All clips of the page, sorted by path, and the files it rejected.
@@ -135,6 +70,9 @@ pub struct Session {
     clips: Vec<LoadedClip>,
     rejected: Vec<Rejected>,
     kept_samples: usize,
+    /// Log-Mel values of all clips, against `budget.feature_bytes`.
+    feature_values: usize,
+    budget: MemoryBudget,
 }
 
 impl Default for Session {
@@ -144,14 +82,37 @@ impl Default for Session {
 }
 
 impl Session {
-    /// An empty session with the DCASE feature configuration (docs/DESIGN.md §1.3).
+    /// An empty session with the DCASE feature configuration (docs/DESIGN.md §1.3) and the
+    /// default memory budget.
     pub fn new() -> Self {
+        Self::with_budget(MemoryBudget::default())
+    }
+
+    /// An empty session that holds at most `budget` (docs/DESIGN.md §12.4).
+    pub fn with_budget(budget: MemoryBudget) -> Self {
         Self {
             extractor: FeatureExtractor::new(FeatureConfig::default()),
             clips: Vec::new(),
             rejected: Vec::new(),
             kept_samples: 0,
+            feature_values: 0,
+            budget,
         }
+    }
+
+    /// What the session may hold.
+    pub fn budget(&self) -> MemoryBudget {
+        self.budget
+    }
+
+    /// Changes the budget for the files added from now on; clips already loaded stay.
+    pub fn set_budget(&mut self, budget: MemoryBudget) {
+        self.budget = budget;
+    }
+
+    /// Bytes of log-Mel features the clips hold now (at most `budget().feature_bytes`).
+    pub fn feature_bytes(&self) -> usize {
+        self.feature_values * FEATURE_VALUE_BYTES
     }
 
     /// The feature configuration every clip was computed with.
@@ -179,6 +140,7 @@ impl Session {
         self.clips.clear();
         self.rejected.clear();
         self.kept_samples = 0;
+        self.feature_values = 0;
     }
 
     /// Machine types with at least one clip, sorted.
@@ -296,6 +258,10 @@ impl Session {
     }
 
     fn decode_and_insert(&mut self, entry: ClipEntry, source: SourceAudio, report: &mut AddReport) {
+        if report.over_budget > 0 {
+            // Beyond the budget already: not even decoded.
+            return self.refuse(entry.rel_path, report);
+        }
         match analyse(&mut self.extractor, &entry.rel_path, source) {
             Ok(analysed) => self.insert_analysed(entry, analysed, report),
             Err(reason) => self.reject(entry.rel_path, reason, report),
@@ -313,6 +279,10 @@ impl Session {
     /// Stores an analysed clip (replacing one at the same path) after checking that its
     /// spectrogram fits its samples (a feature worker's result is checked like any input).
     fn insert_analysed(&mut self, entry: ClipEntry, analysed: Analysed, report: &mut AddReport) {
+        let values = analysed.log_mel.len();
+        if !self.fits_budget(&entry.rel_path, values, report) {
+            return self.refuse(entry.rel_path, report);
+        }
         let config = self.extractor.config();
         let expected = config.frame_count(analysed.samples.len()) * config.n_mels;
         if analysed.log_mel.len() != expected || analysed.samples.len() < config.min_samples() {
@@ -333,7 +303,7 @@ impl Session {
         };
         let seconds = samples.len() as f64 / f64::from(self.extractor.config().sample_rate);
         self.remove(&entry.rel_path);
-        let keep = self.kept_samples + samples.len() <= SAMPLE_BUDGET;
+        let keep = self.kept_samples + samples.len() <= self.budget.kept_samples;
         if keep {
             self.kept_samples += samples.len();
         }
@@ -347,12 +317,34 @@ impl Session {
             .clips
             .partition_point(|c| c.entry.rel_path < clip.entry.rel_path);
         self.clips.insert(at, clip);
+        self.feature_values += values;
         report.added += 1;
+    }
+
+    /// Whether `values` more log-Mel values at `path` (replacing the clip there) stay within the
+    /// feature budget, with no earlier file of this call refused for it (docs/DESIGN.md §12.4).
+    fn fits_budget(&self, path: &str, values: usize, report: &AddReport) -> bool {
+        let n_mels = self.extractor.config().n_mels;
+        let freed = self.clip(path).map_or(0, |c| c.frames(n_mels) * n_mels);
+        let limit = self.budget.feature_bytes / FEATURE_VALUE_BYTES;
+        report.over_budget == 0 && (self.feature_values - freed).saturating_add(values) <= limit
+    }
+
+    /// Lists `rel_path` as refused for the budget; unlike [`Self::reject`], a clip already
+    /// loaded at that path stays.
+    fn refuse(&mut self, rel_path: String, report: &mut AddReport) {
+        self.rejected.retain(|r| r.rel_path != rel_path);
+        let reason = format!("{rel_path}: {}", budget::refusal(self));
+        self.rejected.push(Rejected { rel_path, reason });
+        report.rejected += 1;
+        report.over_budget += 1;
     }
 
     fn remove(&mut self, path: &str) {
         if let Some(at) = self.clips.iter().position(|c| c.entry.rel_path == path) {
             let old = self.clips.remove(at);
+            let n_mels = self.extractor.config().n_mels;
+            self.feature_values -= old.frames(n_mels) * n_mels;
             self.kept_samples -= old.samples.map_or(0, |s| s.len());
         }
         self.rejected.retain(|r| r.rel_path != path);

@@ -5,16 +5,18 @@
 // Serves BUILT_DIR on 127.0.0.1, runs the demo (the detectors are the ones the page lists), checks
 // results, ROC plot, that the main thread had no long task over 200 ms from the end of loading
 // through the demo (all heavy work is in the page's Web Worker), uploads (a valid and a damaged
-// WAV), the model download/upload round trip, a wrong model file, the backend choice, a forced
-// worker crash after which the page restarts the worker and reloads every input (same data
-// summary, every model back), and fails if the page ever reaches a host other than 127.0.0.1. Artefacts (screenshot, the
+// WAV; then the hostile corpus of hostile.mjs, documented there), the model download/upload round
+// trip, a wrong and a truncated model file, the backend choice, a forced worker crash after which
+// the page restarts the worker and reloads every input (same data summary, every model back), a
+// drop beyond the memory budget (hostile.mjs), and fails if the page ever reaches a host other than 127.0.0.1. Artefacts (screenshot, the
 // downloaded model) go to $E2E_ARTIFACTS, else target/e2e/ in the repository.
 // Environment: CHROMIUM (browser binary, default /usr/bin/chromium), E2E_ARTIFACTS, E2E_TIMEOUT_S
 // (whole-test limit, default 1800).
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, launchBrowser, log, poll, recordActivity, TestFailure } from './harness.mjs';
+import { dropBeyondBudget, uploadDamagedModel, uploadHostileFiles } from './hostile.mjs';
 import { serveDirectory } from './static-server.mjs';
 import { brokenClip, validClip } from './wav.mjs';
 
@@ -320,15 +322,21 @@ async function runSteps(page, activity, url, artifacts) {
   log('f. uploading a valid and a damaged WAV');
   await uploadClips(page, activity);
   await checkResultsKept(page, rows, 'the uploads');
+  log('k. hostile files');
+  await uploadHostileFiles(page, activity);
+  await checkResultsKept(page, rows, 'the hostile files');
   log('g. model download and upload');
   const modelFile = await modelRoundTrip(page, activity, artifacts);
   await uploadWrongModel(page, activity);
+  await uploadDamagedModel(page, activity, await readFile(path.join(artifacts, modelFile)));
   await checkResultsKept(page, rows, 'the wrong model file');
   log('h. backend choice');
   await checkBackendSelect(page);
   activity.throwIfPageError();
   log('j. worker crash and restart');
   await forceRestart(page, activity, modelFile);
+  log('l. a drop beyond the memory budget');
+  await dropBeyondBudget(page, activity);
   activity.throwIfPageError();
   log('i. requests');
   checkRequests(activity);

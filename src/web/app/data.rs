@@ -5,6 +5,7 @@ use super::{BusyGuard, PageApp, WorkerHost};
 use crate::data::synth::SynthConfig;
 use crate::data::{Label, Split};
 use crate::report::{spectrogram_rgba, waveform_svg};
+use crate::web::budget;
 use crate::web::messages::{AudioInput, Bytes, ClipView, DataView, FileInput, Reply, Samples};
 use crate::web::session::{AddReport, Analysed, SourceAudio, SourceFile};
 use crate::web::summary::{rejected_html, summary_html};
@@ -70,7 +71,7 @@ pub(super) fn add_recording(
         .map_err(|e| format!("the recording could not be used: {e}"))?;
     let report = AddReport {
         added: 1,
-        rejected: 0,
+        ..AddReport::default()
     };
     Ok(Reply::Data(data_view(app, report, Some(path))))
 }
@@ -103,6 +104,7 @@ fn data_view(app: &PageApp, report: AddReport, path: Option<String>) -> DataView
         added: report.added,
         rejected: report.rejected,
         path,
+        notice: budget::notice(&state.session, &report),
         summary_html: summary_html(&state.session),
         rejected_html: rejected_html(&state.session),
         clip_paths: state
@@ -111,6 +113,20 @@ fn data_view(app: &PageApp, report: AddReport, path: Option<String>) -> DataView
             .iter()
             .map(|c| c.entry.rel_path.clone())
             .collect(),
+    }
+}
+
+/// Test hook: the feature budget becomes `bytes` (docs/DESIGN.md §12.4); replies with the bytes of
+/// features the session holds.
+pub(super) fn set_feature_budget(app: &PageApp, bytes: usize) -> Reply {
+    let session = &mut app.state.borrow_mut().session;
+    let budget = session.budget();
+    session.set_budget(budget::MemoryBudget {
+        feature_bytes: bytes,
+        ..budget
+    });
+    Reply::Number {
+        value: session.feature_bytes() as f64,
     }
 }
 

@@ -193,6 +193,7 @@ impl PageApp {
             }
             Request::BenchmarkFeatures { clips } => Ok(data::benchmark_features(self, clips)),
             Request::Crash => panic!("crash requested by the page's test hook"),
+            Request::SetFeatureBudget { bytes } => Ok(data::set_feature_budget(self, bytes)),
         }
     }
 
