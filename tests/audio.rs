@@ -195,6 +195,24 @@ fn unknown_and_odd_sized_chunks_are_skipped_in_any_order() {
 }
 
 #[test]
+fn an_odd_chunk_without_its_pad_byte_is_still_walked_past() {
+    // Some writers leave out the pad byte after an odd-sized chunk; reading on one byte too far
+    // once gave a chunk named "mt \x10" of 16 MB instead of the fmt chunk.
+    let samples = [100i16, -200, 300];
+    let expected = decode(&mono16(&samples));
+    let mut unpadded_list = chunk(b"LIST", b"INFOISFT\x05\0\0\0abcde");
+    assert_eq!(unpadded_list.pop(), Some(0), "the builder pads odd chunks");
+    let data = chunk(b"data", &i16_bytes(&samples));
+    let fmt16 = fmt(PCM, 1, 16_000, 16);
+    for chunks in [
+        vec![unpadded_list.clone(), fmt16.clone(), data.clone()],
+        vec![fmt16.clone(), unpadded_list.clone(), data.clone()],
+    ] {
+        assert_eq!(decode(&riff(&chunks)), expected);
+    }
+}
+
+#[test]
 fn trailing_partial_frame_is_ignored() {
     let mut data = i16_bytes(&[1000, 2000, 3000, 4000]);
     data.push(7); // one stray byte

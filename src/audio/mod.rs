@@ -1,7 +1,8 @@
 //! Audio decoding: WAV (PCM 8/16/24/32, float 32/64, WAVE_FORMAT_EXTENSIBLE), down-mix or channel
 //! pick, resampling to 16 kHz. Pure Rust, identical natively and in wasm.
 //!
-//! - `wav.rs`: the RIFF/WAVE chunk reader (header validation, no sample decoding),
+//! - `riff.rs`: the chunk walk, over bytes in memory or a file read on demand,
+//! - `wav.rs`: the `fmt ` chunk and the data range (header validation, no sample decoding),
 //! - `mix.rs`: sample decoding with librosa's integer scaling and the mono conversion,
 //! - `resample.rs`: rubato FFT resampling, time-aligned and of length `round(n · 16000 / sr)`,
 //! - `error.rs`: [`AudioError`] / [`AudioErrorKind`].
@@ -10,6 +11,7 @@ mod encode;
 mod error;
 mod mix;
 mod resample;
+mod riff;
 mod wav;
 
 pub use encode::{quantise_16_bit, to_pcm16, wav_bytes};
@@ -71,7 +73,7 @@ pub fn decode_wav(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Clip
     let layout = wav::parse(bytes).map_err(named)?;
     check_duration(layout.frames(), layout.sample_rate).map_err(named)?;
     let pick = resolve_channel(opts, layout.channels as usize).map_err(named)?;
-    let mono = mix::decode_mono(&bytes[layout.data.clone()], &layout, pick).map_err(named)?;
+    let mono = mix::decode_mono(&bytes[layout.data_in_memory()], &layout, pick).map_err(named)?;
     let samples = to_target_rate(mono, layout.sample_rate).map_err(named)?;
     Ok(Clip {
         name: name.to_string(),
@@ -81,11 +83,32 @@ pub fn decode_wav(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Clip
     })
 }
 
-/// Read only the header of a WAV file held in memory (validates it as [`decode_wav`] does,
-/// without decoding a sample).
+/// Read only the header of a WAV file held in memory. It is validated as [`decode_wav`] does,
+/// the length limit included, so `sonogan info` accepts exactly the files `features` decodes.
 pub fn probe_wav(name: &str, bytes: &[u8]) -> Result<WavInfo, AudioError> {
-    let layout = wav::parse(bytes).map_err(|kind| AudioError::new(name, kind))?;
+    header_info(name, &mut riff::InMemory(bytes))
+}
+
+/// Read only the header of a WAV file on disk: the chunk headers and the `fmt ` chunk, a few
+/// hundred bytes however long the file (docs/DESIGN.md §13.4).
+///
+/// ```no_run
+/// let info = sonogan::audio::probe_wav_file(std::path::Path::new("fan/train/normal_id_00_00000000.wav"))?;
+/// println!("{} Hz, {:.1} s", info.sample_rate, info.duration_s);
+/// # Ok::<(), sonogan::audio::AudioError>(())
+/// ```
+#[cfg(not(target_arch = "wasm32"))]
+pub fn probe_wav_file(path: &std::path::Path) -> Result<WavInfo, AudioError> {
+    let name = path.display().to_string();
+    let mut file = riff::OnDisk::open(path).map_err(|kind| AudioError::new(&name, kind))?;
+    header_info(&name, &mut file)
+}
+
+fn header_info(name: &str, source: &mut dyn riff::RiffSource) -> Result<WavInfo, AudioError> {
+    let named = |kind| AudioError::new(name, kind);
+    let layout = wav::parse_from(source).map_err(named)?;
     let frames = layout.frames();
+    check_duration(frames, layout.sample_rate).map_err(named)?;
     Ok(WavInfo {
         sample_rate: layout.sample_rate,
         channels: layout.channels,

@@ -1,10 +1,10 @@
-//! A small RIFF/WAVE reader: walks the chunks, validates the `fmt ` chunk and locates the sample
-//! bytes of the `data` chunk. Unknown chunks (LIST, fact, cue, ...) are skipped, including the
-//! pad byte that follows every odd-sized chunk. Sample decoding lives in `mix.rs`.
+//! A small RIFF/WAVE reader: validates the `fmt ` chunk and locates the sample bytes of the
+//! `data` chunk, found by the chunk walk of `riff.rs`. Sample decoding lives in `mix.rs`.
 
 use std::ops::Range;
 
 use super::error::AudioErrorKind;
+use super::riff::{Chunks, InMemory, RiffSource, locate_chunks};
 use super::{MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 
 /// `wFormatTag` of integer PCM.
@@ -18,10 +18,6 @@ const TAG_EXTENSIBLE: u16 = 0xFFFE;
 const SUBFORMAT_GUID_TAIL: [u8; 14] = [
     0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71,
 ];
-/// Size of the `RIFF<size>WAVE` header.
-const RIFF_HEADER_LEN: usize = 12;
-/// Size of a chunk header (id + little-endian u32 size).
-const CHUNK_HEADER_LEN: u64 = 8;
 /// Minimal `fmt ` chunk (WAVEFORMAT + wBitsPerSample).
 const FMT_MIN_LEN: usize = 16;
 /// `fmt ` chunk of WAVE_FORMAT_EXTENSIBLE (WAVEFORMATEX + 22 extension bytes).
@@ -75,13 +71,19 @@ pub(crate) struct WavLayout {
     pub format: SampleFormat,
     /// Byte range of the complete frames inside the file (a trailing partial frame is ignored,
     /// as libsndfile does).
-    pub data: Range<usize>,
+    pub data: Range<u64>,
 }
 
 impl WavLayout {
     /// Number of complete frames in the data chunk.
     pub(crate) fn frames(&self) -> u64 {
-        (self.data.len() / self.frame_bytes()) as u64
+        (self.data.end - self.data.start) / self.frame_bytes() as u64
+    }
+
+    /// The data chunk's byte range as indices into a file held in memory (whose length bounds
+    /// the range, so it fits a `usize`).
+    pub(crate) fn data_in_memory(&self) -> Range<usize> {
+        self.data.start as usize..self.data.end as usize
     }
 
     /// Bytes of one interleaved frame.
@@ -102,11 +104,17 @@ struct FmtChunk {
 
 /// Parse the RIFF/WAVE structure of `bytes` and validate the format (does not decode samples).
 pub(crate) fn parse(bytes: &[u8]) -> Result<WavLayout, AudioErrorKind> {
-    check_riff_header(bytes)?;
-    let (fmt, data) = find_fmt_and_data(bytes)?;
+    parse_from(&mut InMemory(bytes))
+}
+
+/// Parse the RIFF/WAVE structure read from `source` (in memory or on disk) and validate the
+/// format; only the chunk headers and the `fmt ` chunk are read.
+pub(crate) fn parse_from(source: &mut dyn RiffSource) -> Result<WavLayout, AudioErrorKind> {
+    let Chunks { fmt_body, data } = locate_chunks(source)?;
+    let fmt = parse_fmt(&fmt_body)?;
     check_fmt(&fmt)?;
-    let frame_bytes = fmt.block_align as usize;
-    let whole_frames = data.len() / frame_bytes * frame_bytes;
+    let frame_bytes = fmt.block_align as u64;
+    let whole_frames = (data.end - data.start) / frame_bytes * frame_bytes;
     if whole_frames == 0 {
         return Err(AudioErrorKind::EmptyData);
     }
@@ -117,76 +125,6 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<WavLayout, AudioErrorKind> {
         format: fmt.format,
         data: data.start..data.start + whole_frames,
     })
-}
-
-/// Check the `RIFF<size>WAVE` magic (the RIFF size field is ignored: many writers get it wrong).
-fn check_riff_header(bytes: &[u8]) -> Result<(), AudioErrorKind> {
-    let magic_len = bytes.len().min(4);
-    let not_wav = || AudioErrorKind::NotWav {
-        found: bytes[..bytes.len().min(RIFF_HEADER_LEN)]
-            .escape_ascii()
-            .to_string(),
-    };
-    if !b"RIFF".starts_with(&bytes[..magic_len]) {
-        return Err(not_wav());
-    }
-    if bytes.len() < RIFF_HEADER_LEN {
-        return Err(AudioErrorKind::Truncated {
-            what: "RIFF header".to_string(),
-            needed: RIFF_HEADER_LEN as u64,
-            present: bytes.len() as u64,
-        });
-    }
-    if &bytes[8..12] != b"WAVE" {
-        return Err(not_wav());
-    }
-    Ok(())
-}
-
-/// Walk the chunks after the RIFF header until both `fmt ` and `data` are found.
-/// Returns the parsed fmt chunk and the byte range of the data chunk's body.
-fn find_fmt_and_data(bytes: &[u8]) -> Result<(FmtChunk, Range<usize>), AudioErrorKind> {
-    let file_len = bytes.len() as u64;
-    let mut fmt = None;
-    let mut data = None;
-    // u64 positions: a declared size near 4 GiB must not overflow a 32-bit usize (wasm32).
-    let mut pos = RIFF_HEADER_LEN as u64;
-    while pos + CHUNK_HEADER_LEN <= file_len && (fmt.is_none() || data.is_none()) {
-        let header = &bytes[pos as usize..(pos + CHUNK_HEADER_LEN) as usize];
-        let id = &header[..4];
-        let size = u64::from(u32::from_le_bytes([
-            header[4], header[5], header[6], header[7],
-        ]));
-        let body_start = pos + CHUNK_HEADER_LEN;
-        let present = file_len - body_start;
-        match id {
-            b"data" if size > present => {
-                return Err(AudioErrorKind::DataTruncated {
-                    declared: size,
-                    present,
-                });
-            }
-            b"data" => data = Some(body_start as usize..(body_start + size) as usize),
-            _ if size > present => {
-                return Err(AudioErrorKind::Truncated {
-                    what: format!("\"{}\" chunk", id.escape_ascii()),
-                    needed: size,
-                    present,
-                });
-            }
-            b"fmt " => {
-                let body = &bytes[body_start as usize..(body_start + size) as usize];
-                fmt = Some(parse_fmt(body)?);
-            }
-            _ => {}
-        }
-        pos = body_start + size + (size & 1);
-    }
-    match (fmt, data) {
-        (Some(fmt), Some(data)) => Ok((fmt, data)),
-        (None, _) => Err(AudioErrorKind::MissingChunk { chunk: "fmt " }),
-        (Some(_), None) => Err(AudioErrorKind::MissingChunk { chunk: "data" }),
-    }
 }
 
 /// Read a little-endian u16 at `at` (the caller guarantees the length).

@@ -70,7 +70,7 @@ impl FeatureCache {
             .frames(&name, &clip.samples)
             .map_err(|e| e.to_string())?;
         if let Err(e) = write_atomic(&entry, &entry_bytes(&frames)) {
-            eprintln!("warning: feature cache: {e:#}");
+            eprintln!("warning: feature cache: {}", super::error_chain(&e));
         }
         Ok(frames)
     }

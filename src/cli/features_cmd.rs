@@ -47,6 +47,7 @@ pub fn run(args: FeaturesArgs) -> Result<()> {
                     args.clips.len()
                 );
             }
+            super::job_store::check_output_file(out)?;
             let mut extractor = FeatureExtractor::new(FeatureConfig::default());
             write_features(&mut extractor, &args.clips[0], out, &opts, args.logmel)
         }
@@ -59,6 +60,7 @@ pub fn run(args: FeaturesArgs) -> Result<()> {
 fn run_many(args: &FeaturesArgs, dir: &Path, opts: &DecodeOptions) -> Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create output directory", dir.display()))?;
+    super::job_store::check_writable(dir)?;
     check_unique_stems(&args.clips)?;
     let bar = super::progress::counter(args.clips.len() as u64, "clips");
     let failures: Vec<String> = args
@@ -70,7 +72,7 @@ fn run_many(args: &FeaturesArgs, dir: &Path, opts: &DecodeOptions) -> Result<()>
                 let out = dir.join(format!("{}.npy", stem(clip)));
                 let result = write_features(extractor, clip, &out, opts, args.logmel);
                 bar.inc(1);
-                result.err().map(|err| format!("{err:#}"))
+                result.err().map(|err| super::error_chain(&err))
             },
         )
         .flatten()

@@ -1,6 +1,6 @@
 //! `sonogan info`: what a data set directory holds and which files it cannot use.
 
-use crate::audio::{WavInfo, probe_wav};
+use crate::audio::{WavInfo, probe_wav_file};
 use crate::data::{Dataset, DatasetOptions, Rejected};
 use anyhow::Result;
 use clap::Args;
@@ -100,9 +100,7 @@ pub fn run(args: InfoArgs) -> Result<()> {
 
 /// The header of one WAV file, or its error.
 fn describe_file(path: &Path, json: bool) -> Result<()> {
-    let bytes =
-        std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
-    let info = probe_wav(&path.display().to_string(), &bytes)?;
+    let info = probe_wav_file(path)?;
     if json {
         println!(
             "{}",
@@ -123,7 +121,8 @@ fn describe_file(path: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Read every clip's header in parallel; a file that fails is returned with its reason.
+/// Read every clip's header in parallel (a few hundred bytes of each, not the samples); a file
+/// that fails is returned with its reason.
 fn probe_clips(root: &Path, dataset: &Dataset) -> (AudioStats, Vec<Rejected>) {
     let bar = super::progress::counter(dataset.clips.len() as u64, "files");
     let results: Vec<(String, Result<WavInfo, String>)> = dataset
@@ -131,13 +130,14 @@ fn probe_clips(root: &Path, dataset: &Dataset) -> (AudioStats, Vec<Rejected>) {
         .par_iter()
         .map(|clip| {
             let path = root.join(&clip.rel_path);
-            let result = std::fs::read(&path).map_err(|e| format!("cannot read: {e}")).and_then(|bytes| {
-                if is_wav(&clip.rel_path) {
-                    probe_wav(&clip.rel_path, &bytes).map_err(|e| e.kind.to_string())
-                } else {
-                    Err("not a WAV file: the CLI reads WAV only (the page decodes other formats)".into())
-                }
-            });
+            let result = if is_wav(&clip.rel_path) {
+                probe_wav_file(&path).map_err(|e| e.kind.to_string())
+            } else {
+                Err(
+                    "not a WAV file: the CLI reads WAV only (the page decodes other formats)"
+                        .into(),
+                )
+            };
             bar.inc(1);
             (clip.rel_path.clone(), result)
         })

@@ -56,10 +56,28 @@ pub fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", error_chain(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes joined by ": ", leaving out a cause whose text the message already
+/// holds: error types that print their source inside their own message would otherwise be
+/// shown twice ("x: y: y").
+pub(crate) fn error_chain(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// The detector list of `train` and `eval` help, from the registry.
@@ -72,4 +90,28 @@ fn with_detector_help(command: clap::Command) -> clap::Command {
     command
         .mut_subcommand("train", |c| c.after_help(help.clone()))
         .mut_subcommand("eval", |c| c.after_help(help.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_chain;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("model.sonogan: {inner}")]
+    struct Wrapper {
+        #[source]
+        inner: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_printed_once() {
+        let inner = std::io::Error::other("not a sonogan model file");
+        let err = anyhow::Error::new(Wrapper { inner }).context("loading the model");
+        assert_eq!(
+            error_chain(&err),
+            "loading the model: model.sonogan: not a sonogan model file"
+        );
+        let plain = anyhow::anyhow!("disk full").context("writing out.csv");
+        assert_eq!(error_chain(&plain), "writing out.csv: disk full");
+    }
 }

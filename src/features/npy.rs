@@ -47,12 +47,12 @@ pub enum NpyError {
         actual: usize,
     },
     /// The file names the problem's source.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     InFile {
         /// The file.
         path: String,
         /// What went wrong in it.
-        source: Box<NpyError>,
+        error: Box<NpyError>,
     },
 }
 
@@ -234,9 +234,9 @@ pub fn save(
     data: &[f32],
 ) -> Result<(), NpyError> {
     let path = path.as_ref();
-    let in_file = |source: NpyError| NpyError::InFile {
+    let in_file = |error: NpyError| NpyError::InFile {
         path: path.display().to_string(),
-        source: Box::new(source),
+        error: Box::new(error),
     };
     let file = std::fs::File::create(path).map_err(|e| in_file(e.into()))?;
     write_f32(std::io::BufWriter::new(file), shape, data).map_err(in_file)
@@ -246,9 +246,9 @@ pub fn save(
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load(path: impl AsRef<std::path::Path>) -> Result<NpyArray, NpyError> {
     let path = path.as_ref();
-    let in_file = |source: NpyError| NpyError::InFile {
+    let in_file = |error: NpyError| NpyError::InFile {
         path: path.display().to_string(),
-        source: Box::new(source),
+        error: Box::new(error),
     };
     let file = std::fs::File::open(path).map_err(|e| in_file(e.into()))?;
     read_f32(std::io::BufReader::new(file)).map_err(in_file)

@@ -8,7 +8,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::blocks::{Mode, ParamInit, l2_mean, merge_running_statistics, row_mean_squared};
 use super::common::{load_weight_file, step_batches};
-use super::config::{DetectorConfig, network_problem, network_settings};
+use super::config::{DetectorConfig, Size, autoencoder_weights, network_problem, network_settings};
 use super::nets::{Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
 use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
@@ -57,11 +57,21 @@ impl DetectorConfig for AeConfig {
     network_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
-            ("input_dim", self.input_dim),
-            ("hidden_dim", self.hidden_dim),
-            ("latent_dim", self.latent_dim),
+            Size::width("input_dim", self.input_dim),
+            Size::width("hidden_dim", self.hidden_dim),
+            Size::count("hidden_layers", self.hidden_layers, 0),
+            Size::width("latent_dim", self.latent_dim),
         ];
         network_problem(&sizes, &self.batch_norm, &self.adam)
+    }
+    fn min_weight_values(&self) -> u128 {
+        autoencoder_weights(
+            self.input_width(),
+            self.hidden_dim,
+            self.hidden_layers,
+            self.latent_dim,
+            self.input_dim,
+        )
     }
 }
 

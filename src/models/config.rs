@@ -37,23 +37,117 @@ pub trait DetectorConfig {
     fn input_width(&self) -> usize {
         self.input_dim() + self.machine_ids().len()
     }
+
+    /// The fewest weight values a model of this configuration stores (its linear layers or
+    /// fitted matrices), computed without building it: a model file whose weights section is
+    /// smaller cannot belong to it, and is refused before any network is allocated
+    /// (docs/DESIGN.md §13.4).
+    fn min_weight_values(&self) -> u128;
 }
 
-/// The first of `sizes` that is zero, as a problem.
-pub(crate) fn zero_size(sizes: &[(&str, usize)]) -> Option<String> {
-    sizes
-        .iter()
-        .find(|(_, value)| *value == 0)
-        .map(|(name, _)| format!("{name} must be at least 1"))
+/// Largest width (input, hidden, latent, feature) a configuration may name. The bounds keep a
+/// crafted model file from making the process allocate gigabytes before its weights are read
+/// (docs/DESIGN.md §13.4); the defaults are 640 wide at most.
+pub const MAX_WIDTH: usize = 16_384;
+/// Most hidden layers, orderings or mixture components a configuration may name.
+pub const MAX_COUNT: usize = 1_024;
+/// Most iterations of a pass-fitted detector's fit.
+pub const MAX_ITERATIONS: usize = 1_000_000;
+
+/// One architecture size of a configuration with the range it must lie in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Size<'a> {
+    name: &'a str,
+    value: usize,
+    min: usize,
+    max: usize,
+}
+
+impl<'a> Size<'a> {
+    /// A layer or vector width, 1 ..= [`MAX_WIDTH`].
+    pub(crate) fn width(name: &'a str, value: usize) -> Self {
+        Self {
+            name,
+            value,
+            min: 1,
+            max: MAX_WIDTH,
+        }
+    }
+
+    /// A number of layers, orderings or components, `min` ..= [`MAX_COUNT`].
+    pub(crate) fn count(name: &'a str, value: usize, min: usize) -> Self {
+        Self {
+            name,
+            value,
+            min,
+            max: MAX_COUNT,
+        }
+    }
+
+    /// An iteration limit, 1 ..= [`MAX_ITERATIONS`].
+    pub(crate) fn iterations(name: &'a str, value: usize) -> Self {
+        Self {
+            name,
+            value,
+            min: 1,
+            max: MAX_ITERATIONS,
+        }
+    }
+
+    fn problem(&self) -> Option<String> {
+        let Self {
+            name,
+            value,
+            min,
+            max,
+        } = *self;
+        if value < min {
+            return Some(format!("{name} must be at least {min}"));
+        }
+        (value > max)
+            .then(|| format!("{name} = {value} is more than this sonogan supports ({max})"))
+    }
+}
+
+/// The first of `sizes` outside its range, as a problem.
+pub(crate) fn size_problem(sizes: &[Size]) -> Option<String> {
+    sizes.iter().find_map(Size::problem)
+}
+
+/// The weight values of the linear layers of a stack `d_in → hidden × layers → d_out`:
+/// a lower bound of what any network with that stack stores, counted without building it
+/// (docs/DESIGN.md §13.4). Saturates instead of overflowing.
+pub(crate) fn stack_weights(d_in: usize, hidden: usize, layers: usize, d_out: usize) -> u128 {
+    let [d_in, hidden, layers, d_out] = [d_in, hidden, layers, d_out].map(|n| n as u128);
+    match layers {
+        0 => d_in.saturating_mul(d_out),
+        _ => d_in
+            .saturating_mul(hidden)
+            .saturating_add((layers - 1).saturating_mul(hidden.saturating_mul(hidden)))
+            .saturating_add(hidden.saturating_mul(d_out)),
+    }
+}
+
+/// The linear weights of an encoder `input → hidden × layers → latent` and a decoder back to
+/// `output`: a lower bound for every detector built on the two halves (docs/DESIGN.md §13.4).
+pub(crate) fn autoencoder_weights(
+    input: usize,
+    hidden: usize,
+    layers: usize,
+    latent: usize,
+    output: usize,
+) -> u128 {
+    stack_weights(input, hidden, layers, latent)
+        .saturating_add(stack_weights(latent, hidden, layers, output))
 }
 
 /// Problems shared by the gradient-trained networks: sizes, BatchNorm and Adam settings.
 pub(crate) fn network_problem(
-    sizes: &[(&str, usize)],
+    sizes: &[Size],
     batch_norm: &BatchNormSettings,
     adam: &AdamSettings,
 ) -> Option<String> {
-    zero_size(sizes)
+    size_problem(sizes)
         .or_else(|| batch_norm.check().err())
         .or_else(|| adam.check("adam").err())
 }

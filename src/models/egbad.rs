@@ -21,7 +21,8 @@ use super::blocks::{
 };
 use super::common::{load_weight_file, step_batches};
 use super::config::{
-    DetectorConfig, finite_non_negative, network_problem, network_settings, unit_interval,
+    DetectorConfig, Size, autoencoder_weights, finite_non_negative, network_problem,
+    network_settings, unit_interval,
 };
 use super::ema::ema_update;
 use super::nets::{BiganDiscriminator, Decoder, Encoder, HalfShape};
@@ -94,10 +95,11 @@ impl DetectorConfig for EgbadConfig {
     network_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
-            ("input_dim", self.input_dim),
-            ("hidden_dim", self.hidden_dim),
-            ("latent_dim", self.latent_dim),
-            ("d_hidden_dim", self.d_hidden_dim),
+            Size::width("input_dim", self.input_dim),
+            Size::width("hidden_dim", self.hidden_dim),
+            Size::count("hidden_layers", self.hidden_layers, 0),
+            Size::width("latent_dim", self.latent_dim),
+            Size::width("d_hidden_dim", self.d_hidden_dim),
         ];
         network_problem(&sizes, &self.batch_norm, &self.adam)
             .or_else(|| finite_non_negative("leaky_slope", self.leaky_slope))
@@ -107,6 +109,15 @@ impl DetectorConfig for EgbadConfig {
                 (!(0.0..1.0).contains(&self.dropout))
                     .then(|| format!("dropout must lie in [0, 1), got {}", self.dropout))
             })
+    }
+    fn min_weight_values(&self) -> u128 {
+        autoencoder_weights(
+            self.input_width(),
+            self.hidden_dim,
+            self.hidden_layers,
+            self.latent_dim,
+            self.input_dim,
+        )
     }
 }
 

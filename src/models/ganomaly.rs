@@ -15,7 +15,8 @@ use super::common::{
     discriminator_collapsed, load_weight_file, pair_parameter_values, reset_weights, step_batches,
 };
 use super::config::{
-    DetectorConfig, finite_non_negative, network_problem, network_settings, unit_interval,
+    DetectorConfig, Size, autoencoder_weights, finite_non_negative, network_problem,
+    network_settings, unit_interval,
 };
 use super::nets::{Decoder, Discriminator, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
@@ -89,9 +90,10 @@ impl DetectorConfig for GanomalyConfig {
     network_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
-            ("input_dim", self.input_dim),
-            ("hidden_dim", self.hidden_dim),
-            ("latent_dim", self.latent_dim),
+            Size::width("input_dim", self.input_dim),
+            Size::width("hidden_dim", self.hidden_dim),
+            Size::count("hidden_layers", self.hidden_layers, 0),
+            Size::width("latent_dim", self.latent_dim),
         ];
         network_problem(&sizes, &self.batch_norm, &self.adam)
             .or_else(|| finite_non_negative("w_adv", self.w_adv))
@@ -99,6 +101,15 @@ impl DetectorConfig for GanomalyConfig {
             .or_else(|| finite_non_negative("w_enc", self.w_enc))
             .or_else(|| finite_non_negative("d_reinit_threshold", self.d_reinit_threshold))
             .or_else(|| unit_interval("score_lambda", self.score_lambda))
+    }
+    fn min_weight_values(&self) -> u128 {
+        autoencoder_weights(
+            self.input_width(),
+            self.hidden_dim,
+            self.hidden_layers,
+            self.latent_dim,
+            self.input_dim,
+        )
     }
 }
 

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::blocks::ParamInit;
 use super::common::{load_weight_file, step_batches};
-use super::config::{DetectorConfig, zero_size};
+use super::config::{DetectorConfig, Size, size_problem, stack_weights};
 use super::made::{MadeNet, MadeShape, Masks, gaussian_nll, masks, orderings};
 use super::optim::FlavouredAdam;
 use super::settings::{AdamSettings, InitScheme};
@@ -75,12 +75,13 @@ impl DetectorConfig for GmadeConfig {
     }
     fn problem(&self) -> Option<String> {
         let sizes = [
-            ("input_dim", self.input_dim),
-            ("hidden_dim", self.hidden_dim),
-            ("hidden_layers", self.hidden_layers),
-            ("orderings", self.orderings),
+            Size::width("input_dim", self.input_dim),
+            Size::width("hidden_dim", self.hidden_dim),
+            Size::count("hidden_layers", self.hidden_layers, 1),
+            Size::count("orderings", self.orderings, 1),
+            Size::count("machine IDs", self.machine_ids.len(), 0),
         ];
-        zero_size(&sizes)
+        size_problem(&sizes)
             .or_else(|| self.adam.check("adam").err())
             .or_else(|| {
                 (self.groups < 2 || !self.input_dim.is_multiple_of(self.groups)).then(|| {
@@ -90,6 +91,15 @@ impl DetectorConfig for GmadeConfig {
                     )
                 })
             })
+    }
+    fn min_weight_values(&self) -> u128 {
+        // The masked stack and its two heads (μ and log σ², `input_dim` wide each).
+        stack_weights(
+            self.input_width(),
+            self.hidden_dim,
+            self.hidden_layers,
+            2 * self.input_dim,
+        )
     }
     fn machine_ids(&self) -> &[String] {
         &self.machine_ids

@@ -8,7 +8,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::common::{check_rows, load_weight_file};
-use super::config::{DetectorConfig, finite_non_negative, pass_fit_settings, zero_size};
+use super::config::{DetectorConfig, Size, finite_non_negative, pass_fit_settings, size_problem};
 use super::kmeans::{KMeans, nearest_centres};
 use super::linalg::to_f64;
 use super::mixture::{DiagonalMixture, MixtureSums};
@@ -53,14 +53,19 @@ impl DetectorConfig for GmmConfig {
     pass_fit_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
-            ("input_dim", self.input_dim),
-            ("components", self.components),
-            ("max_iter", self.max_iter),
-            ("kmeans_max_iter", self.kmeans_max_iter),
+            Size::width("input_dim", self.input_dim),
+            Size::count("components", self.components, 1),
+            Size::iterations("max_iter", self.max_iter),
+            Size::iterations("kmeans_max_iter", self.kmeans_max_iter),
         ];
-        zero_size(&sizes)
+        size_problem(&sizes)
             .or_else(|| finite_non_negative("reg_covar", self.reg_covar))
             .or_else(|| finite_non_negative("tol", self.tol))
+    }
+
+    fn min_weight_values(&self) -> u128 {
+        // Means and precisions, [components, width] each.
+        2 * self.components as u128 * self.input_width() as u128
     }
 }
 

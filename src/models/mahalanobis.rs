@@ -9,7 +9,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::common::{check_rows, load_weight_file};
-use super::config::{DetectorConfig, pass_fit_settings};
+use super::config::{DetectorConfig, Size, pass_fit_settings};
 use super::gaussian::GaussianFit;
 use super::weights::trainable_values;
 use super::{
@@ -39,10 +39,16 @@ impl Default for MahalanobisConfig {
 impl DetectorConfig for MahalanobisConfig {
     pass_fit_settings!();
     fn problem(&self) -> Option<String> {
-        super::config::zero_size(&[("input_dim", self.input_dim)]).or_else(|| {
+        super::config::size_problem(&[Size::width("input_dim", self.input_dim)]).or_else(|| {
             self.shrinkage
                 .and_then(|alpha| super::config::unit_interval("shrinkage", alpha))
         })
+    }
+
+    fn min_weight_values(&self) -> u128 {
+        // μ `[p]` and W `[p, p]`.
+        let p = self.input_width() as u128;
+        p + p * p
     }
 }
 

@@ -16,7 +16,8 @@ use super::common::{
     discriminator_collapsed, load_weight_file, pair_parameter_values, reset_weights, step_batches,
 };
 use super::config::{
-    DetectorConfig, finite_non_negative, network_problem, network_settings, unit_interval,
+    DetectorConfig, Size, autoencoder_weights, finite_non_negative, network_problem,
+    network_settings, unit_interval,
 };
 use super::nets::Discriminator;
 use super::optim::FlavouredAdam;
@@ -83,11 +84,11 @@ impl DetectorConfig for SkipGanomalyConfig {
     network_settings!();
     fn problem(&self) -> Option<String> {
         let sizes = [
-            ("input_dim", self.input_dim),
-            ("hidden_dim", self.hidden_dim),
-            ("hidden_layers", self.hidden_layers),
-            ("latent_dim", self.latent_dim),
-            ("feature_dim", self.feature_dim),
+            Size::width("input_dim", self.input_dim),
+            Size::width("hidden_dim", self.hidden_dim),
+            Size::count("hidden_layers", self.hidden_layers, 1),
+            Size::width("latent_dim", self.latent_dim),
+            Size::width("feature_dim", self.feature_dim),
         ];
         network_problem(&sizes, &self.batch_norm, &self.adam)
             .or_else(|| finite_non_negative("w_adv", self.w_adv))
@@ -95,6 +96,15 @@ impl DetectorConfig for SkipGanomalyConfig {
             .or_else(|| finite_non_negative("w_lat", self.w_lat))
             .or_else(|| finite_non_negative("d_reinit_threshold", self.d_reinit_threshold))
             .or_else(|| unit_interval("score_lambda", self.score_lambda))
+    }
+    fn min_weight_values(&self) -> u128 {
+        autoencoder_weights(
+            self.input_width(),
+            self.hidden_dim,
+            self.hidden_layers,
+            self.latent_dim,
+            self.input_dim,
+        )
     }
 }
 

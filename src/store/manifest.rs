@@ -3,6 +3,7 @@
 use super::StoreError;
 use super::container::FORMAT_VERSION;
 use super::threshold::{DecisionThreshold, NormalScoreStats};
+use crate::audio::TARGET_RATE;
 use crate::features::FeatureConfig;
 use crate::models::{Detector, ModelConfig, ModelKind};
 use crate::train::TrainedSummary;
@@ -128,6 +129,54 @@ impl Manifest {
             normal_scores,
             threshold,
         })
+    }
+
+    /// Checks, before any network is built, that this build can rebuild and feed the model the
+    /// manifest describes (docs/DESIGN.md §13.4): valid feature settings for audio at the 16 kHz
+    /// every clip is resampled to, a hop no longer than the window, every architecture size
+    /// within its bound, a model input as wide as the features' `n_mels × frames`, and a weights
+    /// section (`weight_bytes` long) large enough for the architecture. A crafted manifest is
+    /// thus blamed on the model file, before it can ask for a huge allocation.
+    pub fn check_usable(&self, weight_bytes: usize) -> Result<(), StoreError> {
+        let invalid = |why: String| Err(StoreError::Manifest(why));
+        let features = &self.features;
+        if features.sample_rate != TARGET_RATE {
+            return invalid(format!(
+                "its features are for audio at {} Hz, but sonogan resamples every clip to {TARGET_RATE} Hz",
+                features.sample_rate
+            ));
+        }
+        features
+            .validate()
+            .map_err(|e| StoreError::Manifest(format!("its feature settings: {e}")))?;
+        if features.hop_length > features.n_fft {
+            return invalid(format!(
+                "its feature hop_length {} is longer than its window n_fft {}",
+                features.hop_length, features.n_fft
+            ));
+        }
+        self.model
+            .validate()
+            .map_err(|e| StoreError::Manifest(e.to_string()))?;
+        let settings = self.model.settings();
+        let feature_width = features.n_mels.checked_mul(features.frames);
+        if feature_width != Some(settings.input_dim()) {
+            return invalid(format!(
+                "the model takes vectors of {} values but its features give n_mels × frames = {} × {}",
+                settings.input_dim(),
+                features.n_mels,
+                features.frames
+            ));
+        }
+        let needed = settings.min_weight_values();
+        let stored = weight_bytes as u128 / 4;
+        if needed > stored {
+            return invalid(format!(
+                "its {} architecture has at least {needed} weights but the file stores at most {stored}",
+                self.kind()
+            ));
+        }
+        Ok(())
     }
 
     /// The model kind.

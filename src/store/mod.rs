@@ -3,7 +3,9 @@
 //!
 //! Loading checks, in order: the magic (is it a model file?), the format version (is it from a
 //! newer sonogan?), the section lengths (is it truncated?), the checksum (is it corrupted?), the
-//! manifest (is the model kind known?) and the weights (do their shapes fit the architecture?).
+//! manifest (is the model kind known, are its feature settings the ones sonogan computes, is every
+//! architecture size within its bound and does the weights section have room for it? — all before
+//! any network is built) and the weights (do their shapes fit the architecture?).
 
 pub mod container;
 pub mod gamma;
@@ -52,7 +54,7 @@ pub enum StoreError {
     #[error("the model manifest is invalid: {0}")]
     Manifest(String),
     /// A model kind this build does not know.
-    #[error("unknown model kind '{0}' (this sonogan knows ae, ganomaly, skip-ganomaly and egbad)")]
+    #[error("unknown model kind '{0}' (this sonogan knows {known})", known = known_kinds())]
     UnknownKind(String),
     /// The manifest describes another kind of model than the detector being saved.
     #[error("the manifest describes a {manifest} model but the detector is a {detector} model")]
@@ -79,13 +81,22 @@ pub enum StoreError {
         message: String,
     },
     /// An error about the contents of a named file.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     InFile {
         /// The file.
         path: String,
         /// What is wrong with it.
-        source: Box<StoreError>,
+        error: Box<StoreError>,
     },
+}
+
+/// The registry's model kind names, "a, b and c".
+fn known_kinds() -> String {
+    let names: Vec<&str> = crate::models::REGISTRY.iter().map(|k| k.name).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
 }
 
 /// Checks that the manifest belongs to the detector.
@@ -130,6 +141,7 @@ pub async fn save(detector: &dyn Detector, manifest: &Manifest) -> Result<Vec<u8
 pub fn load(bytes: &[u8], device: &Device) -> Result<(Box<dyn Detector>, Manifest), StoreError> {
     let sections = container::decode(bytes)?;
     let manifest = Manifest::from_json(sections.manifest)?;
+    manifest.check_usable(sections.weights.len())?;
     let kind = manifest.kind();
     let mut detector = new_detector(&manifest.model, device, manifest.training.seed)
         .map_err(weights_error(kind))?;
@@ -172,7 +184,7 @@ pub fn load_file(
 fn in_file(path: &std::path::Path, error: StoreError) -> StoreError {
     StoreError::InFile {
         path: path.display().to_string(),
-        source: Box::new(error),
+        error: Box::new(error),
     }
 }
 
@@ -180,7 +192,7 @@ impl StoreError {
     /// The error itself, without the file name wrapper (for matching in code and tests).
     pub fn root(&self) -> &StoreError {
         match self {
-            StoreError::InFile { source, .. } => source.root(),
+            StoreError::InFile { error, .. } => error.root(),
             other => other,
         }
     }

@@ -3,4 +3,5 @@
 
 mod file;
 mod gamma;
+mod manifest;
 mod support;

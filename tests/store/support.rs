@@ -31,6 +31,15 @@ pub fn tiny_ae() -> ModelConfig {
     })
 }
 
+/// Feature settings whose vectors are as wide as [`tiny_ae`]'s input: 6 mel bands, 1 frame.
+pub fn tiny_features() -> FeatureConfig {
+    FeatureConfig {
+        n_mels: 6,
+        frames: 1,
+        ..FeatureConfig::default()
+    }
+}
+
 /// `count` clips of `len` six-dimensional vectors around a fixed pattern.
 pub fn clips(count: usize, len: usize, seed: u64) -> Vec<Vectors> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -60,13 +69,9 @@ pub fn trained_model() -> (Box<dyn Detector>, Manifest) {
         machine_types: vec!["fan".into()],
         machine_ids: vec!["id_00".into(), "id_02".into()],
     };
-    let manifest = Manifest::from_training(
-        detector.as_ref(),
-        FeatureConfig::default(),
-        &summary,
-        description,
-    )
-    .expect("manifest");
+    let manifest =
+        Manifest::from_training(detector.as_ref(), tiny_features(), &summary, description)
+            .expect("manifest");
     (detector, manifest)
 }
 

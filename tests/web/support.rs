@@ -7,7 +7,7 @@ use sonogan::data::synth::{self, SynthConfig};
 use sonogan::data::{Label, Split};
 use sonogan::eval::protocol::{FeatureClip, model_config};
 use sonogan::eval::table::{ClipScore, DCASE_MAX_FPR, EvalTable};
-use sonogan::features::{FeatureConfig, FeatureExtractor, Vectors};
+use sonogan::features::{FeatureConfig, FeatureExtractor};
 use sonogan::models::{ModelKind, new_detector};
 use sonogan::train::{TrainConfig, Trainer, clip_score};
 use wasm_bindgen_test::console_log;

@@ -70,7 +70,10 @@ async fn one_autoencoder_step_on_webgpu_agrees_with_flex() {
     let (train, _) = tiny_dataset();
     let probe = Vectors {
         dim: 640,
-        data: train.iter().flat_map(|c| c.vectors.data.clone()).collect(),
+        data: train
+            .iter()
+            .flat_map(|c| c.features.to_vectors().data)
+            .collect(),
     };
     let batch = &probe.data[..TINY_BATCH * probe.dim];
 
