@@ -69,6 +69,8 @@ pub struct MelFilterBank {
     n_bins: usize,
     spans: Vec<BandSpan>,
     weights: Vec<f64>,
+    /// The same weights rounded to f32 (librosa's float32 mel basis), for [`Self::apply`].
+    weights_f32: Vec<f32>,
 }
 
 impl MelFilterBank {
@@ -88,6 +90,7 @@ impl MelFilterBank {
         Self {
             n_bins,
             spans,
+            weights_f32: weights.iter().map(|&w| w as f32).collect(),
             weights,
         }
     }
@@ -127,34 +130,38 @@ impl MelFilterBank {
         dense
     }
 
-    /// M[m] = Σ_k W[m,k]·spectrum[k] in f64, touching only each band's non-zero bins.
-    /// `spectrum` holds n_bins values and `out` n_mels values.
-    pub fn apply(&self, spectrum: &[f64], out: &mut [f64]) {
+    /// M[m] = Σ_k W[m,k]·spectrum[k], touching only each band's non-zero bins: f32 products
+    /// (librosa multiplies its float32 basis with its float32 power spectrum) summed in eight
+    /// f32 lanes, which vectorise. `spectrum` holds n_bins values and `out` n_mels values.
+    pub fn apply(&self, spectrum: &[f32], out: &mut [f64]) {
         debug_assert_eq!(spectrum.len(), self.n_bins);
         for (value, span) in out.iter_mut().zip(&self.spans) {
-            let weights = &self.weights[span.offset..span.offset + span.len];
+            let weights = &self.weights_f32[span.offset..span.offset + span.len];
             let bins = &spectrum[span.first_bin..span.first_bin + span.len];
-            *value = dot(weights, bins);
+            *value = f64::from(dot(weights, bins));
         }
     }
 }
 
-/// Σ a[i]·b[i] with four independent partial sums (they pipeline and vectorise).
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut partial = [0.0f64; 4];
-    let (a_quads, b_quads) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = a_quads
+/// Lanes of the mel product's partial sums (one AVX register of f32).
+const LANES: usize = 8;
+
+/// Σ a[i]·b[i] with eight independent partial sums (they pipeline and vectorise).
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut partial = [0.0f32; LANES];
+    let (a_chunks, b_chunks) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: f32 = a_chunks
         .remainder()
         .iter()
-        .zip(b_quads.remainder())
+        .zip(b_chunks.remainder())
         .map(|(x, y)| x * y)
         .sum();
-    for (qa, qb) in a_quads.zip(b_quads) {
-        for lane in 0..4 {
-            partial[lane] += qa[lane] * qb[lane];
+    for (ca, cb) in a_chunks.zip(b_chunks) {
+        for lane in 0..LANES {
+            partial[lane] += ca[lane] * cb[lane];
         }
     }
-    (partial[0] + partial[1]) + (partial[2] + partial[3]) + tail
+    partial.iter().sum::<f32>() + tail
 }
 
 /// One triangle over all bins, area-normalised: max(0, min(rising, falling)) · 2/(right − left).

@@ -1,8 +1,9 @@
 //! librosa-exact log-Mel features and 5-frame stacking (docs/DESIGN.md §1.3-1.4).
 //!
 //! The pipeline per clip: reflect-pad by n_fft/2 ([`stft::reflect_pad`]), one windowed real FFT
-//! per hop into a power spectrum ([`stft::PowerSpectrum`]), the sparse Slaney mel product in f64
-//! ([`mel::MelFilterBank`]), L = (20/power)·log10(M + ε), then stacking ([`stack`]).
+//! per hop into a power spectrum ([`stft::PowerSpectrum`], f32 like librosa's), the sparse Slaney
+//! mel product ([`mel::MelFilterBank`]), L = (20/power)·log10(M + ε) in f64, then stacking
+//! ([`stack`]).
 
 pub mod db;
 pub mod frames;
@@ -110,7 +111,7 @@ pub struct FeatureExtractor {
     spectrum: PowerSpectrum,
     mel_bank: MelFilterBank,
     padded: Vec<f32>,
-    power: Vec<f64>,
+    power: Vec<f32>,
     mel_energies: Vec<f64>,
 }
 
