@@ -377,6 +377,23 @@ fn nonsense_configs_are_rejected() {
 }
 
 #[test]
+fn vectors_written_from_frames_are_the_stacked_array() {
+    // The chirp fixture's stacked vectors, once copied into one array and once read from the
+    // frames row by row (more than one 16-KB write chunk): the same NPY bytes.
+    let input = load("chirp_input.npy");
+    let mut extractor = FeatureExtractor::new(FeatureConfig::default());
+    let frames = extractor.frames("chirp", &input.data).expect("frames");
+    let vectors = frames.to_vectors();
+    let mut from_rows = Vec::new();
+    npy::write_rows(&mut from_rows, &frames).expect("write rows");
+    assert!(vectors.data.len() * 4 > 2 * (16 << 10), "several chunks");
+    assert_eq!(
+        from_rows,
+        npy::to_bytes(&[vectors.len(), vectors.dim], &vectors.data).expect("bytes")
+    );
+}
+
+#[test]
 fn npy_writer_matches_numpy_bytes_and_round_trips() {
     // The fixtures were written by numpy.save: our writer must produce the same bytes.
     for file in ["tone_logmel.npy", "short_input.npy"] {

@@ -98,14 +98,17 @@ fn write_features(
     logmel: bool,
 ) -> Result<()> {
     let decoded = audio::load(clip, opts)?;
-    let bytes = if logmel {
+    let cannot_write = || format!("{}: cannot write", out.display());
+    if logmel {
         let spec = extractor.log_mel(&decoded.samples);
-        npy::to_bytes(&[spec.n_mels, spec.n_frames], &spec.data)?
+        let file = std::fs::File::create(out).with_context(cannot_write)?;
+        npy::write_f32(file, &[spec.n_mels, spec.n_frames], &spec.data).with_context(cannot_write)
     } else {
-        let vectors = extractor.vectors(&clip.display().to_string(), &decoded.samples)?;
-        npy::to_bytes(&[vectors.len(), vectors.dim], &vectors.data)?
-    };
-    std::fs::write(out, bytes).with_context(|| format!("{}: cannot write", out.display()))
+        // The vectors are written straight from the frames (docs/DESIGN.md §13.1).
+        let frames = extractor.frames(&clip.display().to_string(), &decoded.samples)?;
+        let file = std::fs::File::create(out).with_context(cannot_write)?;
+        npy::write_rows(file, &frames).with_context(cannot_write)
+    }
 }
 
 /// The file stem used for `<stem>.npy`.

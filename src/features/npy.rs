@@ -1,6 +1,7 @@
 //! Minimal NPY files of little-endian float32 in C order: written in format version 1.0 (read by
 //! `numpy.load`), read back in versions 1.0-3.0. Used by the CLI (`--out F.npy`) and the tests.
 
+use super::VectorRows;
 use std::io::{Read, Write};
 
 /// Magic bytes that open every NPY file.
@@ -117,12 +118,34 @@ pub fn write_f32<W: Write>(mut writer: W, shape: &[usize], data: &[f32]) -> Resu
         });
     }
     writer.write_all(&header_bytes(shape)?)?;
-    let mut chunk = Vec::with_capacity(4 * 4096.min(data.len()));
-    for values in data.chunks(4096) {
-        chunk.clear();
-        chunk.extend(values.iter().flat_map(|v| v.to_le_bytes()));
-        writer.write_all(&chunk)?;
+    write_values(&mut writer, std::iter::once(data))
+}
+
+/// Writes the rows (e.g. a clip's stacked vectors read from its frames, docs/DESIGN.md §13.1) as
+/// an NPY 1.0 float32 array `[rows.len(), rows.dim()]`, without first copying them into one
+/// array.
+pub fn write_rows<W: Write>(mut writer: W, rows: &dyn VectorRows) -> Result<(), NpyError> {
+    writer.write_all(&header_bytes(&[rows.len(), rows.dim()])?)?;
+    write_values(&mut writer, (0..rows.len()).map(|i| rows.row(i)))
+}
+
+/// Writes the values of `slices` in order as little-endian f32, in chunks of 16 KB.
+fn write_values<'a, W: Write>(
+    writer: &mut W,
+    slices: impl Iterator<Item = &'a [f32]>,
+) -> Result<(), NpyError> {
+    const CHUNK_BYTES: usize = 16 << 10;
+    let mut chunk = Vec::with_capacity(CHUNK_BYTES);
+    for slice in slices {
+        for &value in slice {
+            chunk.extend_from_slice(&value.to_le_bytes());
+            if chunk.len() >= CHUNK_BYTES {
+                writer.write_all(&chunk)?;
+                chunk.clear();
+            }
+        }
     }
+    writer.write_all(&chunk)?;
     writer.flush()?;
     Ok(())
 }
