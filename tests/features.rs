@@ -160,6 +160,25 @@ fn non_finite_samples_are_an_error() {
         FeatureError::NonFiniteSample { index: 1000, .. }
     ));
     assert!(error.to_string().contains("nan.wav"));
+    // ±∞ anywhere, in the vectorised body or in the tail after the last 16 samples, and the
+    // largest finite values, which must not be mistaken for infinities.
+    let length = 4096 + 7;
+    for (index, value) in [(0, f32::INFINITY), (2049, f32::NEG_INFINITY), (length - 1, f32::NAN)] {
+        let mut samples = vec![f32::MAX; length];
+        samples[1] = f32::MIN;
+        samples[index] = value;
+        let error = FeatureExtractor::new(FeatureConfig::default())
+            .frames("inf.wav", &samples)
+            .unwrap_err();
+        assert!(
+            matches!(error, FeatureError::NonFiniteSample { index: i, .. } if i == index),
+            "{error}"
+        );
+    }
+    let extremes = vec![f32::MAX; length];
+    assert!(FeatureExtractor::new(FeatureConfig::default())
+        .frames("loud.wav", &extremes)
+        .is_ok());
 }
 
 #[test]

@@ -20,6 +20,7 @@ fn is_positive_normal(x: f64) -> bool {
 
 /// Natural logarithm of a positive, finite, normal `x` (relative error < 1e-13); other inputs
 /// give meaningless values, see [`ln_positive`].
+#[inline(always)]
 fn ln_normal(x: f64) -> f64 {
     let bits = x.to_bits();
     let biased_exponent =
@@ -48,6 +49,7 @@ pub fn ln_positive(x: f64) -> f64 {
 }
 
 /// Writes `scale · log10(m + epsilon)` for every mel energy `m` into `out` as f32.
+#[inline(always)]
 pub fn energies_to_db(energies: &[f64], scale: f64, epsilon: f64, out: &mut [f32]) {
     let factor = scale / std::f64::consts::LN_10;
     for (db, &m) in out.iter_mut().zip(energies) {

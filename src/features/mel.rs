@@ -133,6 +133,7 @@ impl MelFilterBank {
     /// M[m] = Σ_k W[m,k]·spectrum[k], touching only each band's non-zero bins: f32 products
     /// (librosa multiplies its float32 basis with its float32 power spectrum) summed in eight
     /// f32 lanes, which vectorise. `spectrum` holds n_bins values and `out` n_mels values.
+    #[inline(always)]
     pub fn apply(&self, spectrum: &[f32], out: &mut [f64]) {
         debug_assert_eq!(spectrum.len(), self.n_bins);
         for (value, span) in out.iter_mut().zip(&self.spans) {
@@ -147,6 +148,7 @@ impl MelFilterBank {
 const LANES: usize = 8;
 
 /// Σ a[i]·b[i] with eight independent partial sums (they pipeline and vectorise).
+#[inline(always)]
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut partial = [0.0f32; LANES];
     let (a_chunks, b_chunks) = (a.chunks_exact(LANES), b.chunks_exact(LANES));

@@ -184,15 +184,43 @@ impl FeatureExtractor {
         } = self.config;
         let n_frames = stft::frame_count(samples.len(), hop_length);
         stft::reflect_pad(samples, n_fft / 2, &mut self.padded);
-        let scale = 20.0 / power;
         let mut out = vec![0.0; n_frames * n_mels];
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has just been found to support AVX2, the only feature the
+            // function is compiled for.
+            unsafe { self.fill_frames_avx2(&mut out, 20.0 / power) };
+            return out;
+        }
+        self.fill_frames(&mut out, 20.0 / power);
+        out
+    }
+
+    /// [`Self::fill_frames`] compiled for AVX2: twice the SIMD lanes for the window, the power
+    /// spectrum, the mel product and the logarithm, which are inlined into it. Rust does not
+    /// fuse or reorder float operations, so the values are bit-identical to the portable build
+    /// (docs/DESIGN.md §13.5).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn fill_frames_avx2(&mut self, out: &mut [f32], scale: f64) {
+        self.fill_frames(out, scale);
+    }
+
+    /// Writes every frame's log-Mel column into `out` (frame-major), from the padded signal.
+    #[inline(always)]
+    fn fill_frames(&mut self, out: &mut [f32], scale: f64) {
+        let FeatureConfig {
+            n_fft,
+            hop_length,
+            n_mels,
+            ..
+        } = self.config;
         for (t, column) in out.chunks_exact_mut(n_mels).enumerate() {
             let frame = &self.padded[t * hop_length..t * hop_length + n_fft];
             self.spectrum.compute(frame, &mut self.power);
             self.mel_bank.apply(&self.power, &mut self.mel_energies);
             db::energies_to_db(&self.mel_energies, scale, LOG_EPSILON, column);
         }
-        out
     }
 
     /// Checks that a clip can give feature vectors: long enough for one vector (the error names
@@ -206,6 +234,9 @@ impl FeatureExtractor {
                 min_samples,
                 min_seconds: min_samples as f64 / f64::from(self.config.sample_rate),
             });
+        }
+        if all_finite(samples) {
+            return Ok(());
         }
         if let Some((index, &value)) = samples.iter().enumerate().find(|(_, v)| !v.is_finite()) {
             return Err(FeatureError::NonFiniteSample {
@@ -231,6 +262,22 @@ impl FeatureExtractor {
         FrameStack::new(frame_major, self.config.n_mels, self.config.frames)
             .map_err(FeatureError::InvalidConfig)
     }
+}
+
+/// Whether every sample is finite, in independent lanes the compiler vectorises: x·0 is 0 for a
+/// finite x and NaN for ±∞ or NaN, and NaN survives the sums. (A per-sample search for the first
+/// bad value cost a tenth of the feature time; it now runs only when there is one.)
+fn all_finite(samples: &[f32]) -> bool {
+    const LANES: usize = 16;
+    let mut lanes = [0.0f32; LANES];
+    let chunks = samples.chunks_exact(LANES);
+    let tail = chunks.remainder().iter().all(|v| v.is_finite());
+    for chunk in chunks {
+        for (lane, &value) in lanes.iter_mut().zip(chunk) {
+            *lane += value * 0.0;
+        }
+    }
+    tail && lanes.iter().all(|lane| *lane == 0.0)
 }
 
 /// Frames per tile of the blocked transpose: keeps reads and writes within a few cache lines.

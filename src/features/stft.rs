@@ -93,6 +93,7 @@ impl PowerSpectrum {
 
     /// Computes S[k] = |Σ_n w[n]·frame[n]·e^{−2πikn/n_fft}|^power for k = 0..n_bins into `out`.
     /// `frame` must hold n_fft samples and `out` n_bins values.
+    #[inline(always)]
     pub fn compute(&mut self, frame: &[f32], out: &mut [f32]) {
         debug_assert_eq!(frame.len(), self.window.len());
         debug_assert_eq!(out.len(), self.output.len());
