@@ -85,3 +85,71 @@ fn dataset_names_inputs_build_a_data_set_or_are_refused() {
 fn scores_csv_inputs_parse_or_are_refused() {
     run_all("scores_csv", scores_csv::check);
 }
+
+// Findings of the fuzz runs (README "Fuzzing"), each pinned to its error as well as to
+// "no panic" above.
+
+/// A float WAV's 32-bit header and data chunk, for the overflow cases.
+fn float_wav(channels: u16, rate: u32, samples: &[f32]) -> Vec<u8> {
+    let data: Vec<u8> = samples.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt \x10\x00\x00\x00\x03\x00");
+    out.extend_from_slice(&channels.to_le_bytes());
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&(rate * 4 * u32::from(channels)).to_le_bytes());
+    out.extend_from_slice(&(4 * channels).to_le_bytes());
+    out.extend_from_slice(&32u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(&data);
+    out
+}
+
+fn overflow_message(result: Result<sonogan::audio::Clip, sonogan::audio::AudioError>) -> String {
+    match result {
+        Ok(clip) => panic!("decoded to {} samples", clip.samples.len()),
+        Err(e) => {
+            assert!(
+                matches!(e.kind, sonogan::audio::AudioErrorKind::Overflow { .. }),
+                "{e}"
+            );
+            e.to_string()
+        }
+    }
+}
+
+/// wav_decode, 2026-12-03: float samples near 1e37 are finite, so they passed the per-sample
+/// check, but the FFT resampler's sums overflowed and `decode_wav` returned infinities.
+#[test]
+fn float_samples_that_overflow_the_resampler_are_refused() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz/wav_decode/float32_stereo_resample_overflow.wav");
+    let bytes = std::fs::read(path).expect("fixture");
+    let opts = sonogan::audio::DecodeOptions::default();
+    let message = overflow_message(sonogan::audio::decode_wav("x.wav", &bytes, &opts));
+    assert!(
+        message.starts_with("x.wav: samples too large: resampling from 48000 Hz to 16000 Hz"),
+        "{message}"
+    );
+}
+
+/// The same overflow in the mean down-mix: two finite samples whose sum is beyond f32.
+#[test]
+fn float_samples_whose_channel_mean_overflows_are_refused() {
+    let bytes = float_wav(2, 16_000, &[0.0, 0.0, 3e38, 3e38, 0.1, 0.1]);
+    let opts = sonogan::audio::DecodeOptions::default();
+    let message = overflow_message(sonogan::audio::decode_wav("x.wav", &bytes, &opts));
+    assert!(
+        message.contains("the mean of the 2 channels overflows f32 at frame 1"),
+        "{message}"
+    );
+    let picked = sonogan::audio::DecodeOptions { channel: Some(1) };
+    let clip = sonogan::audio::decode_wav("x.wav", &bytes, &picked).expect("one channel is finite");
+    assert_eq!(clip.samples, vec![0.0, 3e38, 0.1]);
+    let channels = vec![vec![0.0, 3e38], vec![0.0, 3e38]];
+    let message = overflow_message(sonogan::audio::clip_from_channels(
+        "web", &channels, 16_000, &opts,
+    ));
+    assert!(message.starts_with("web: samples too large"), "{message}");
+}

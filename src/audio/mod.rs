@@ -74,6 +74,7 @@ pub fn decode_wav(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Clip
     check_duration(layout.frames(), layout.sample_rate).map_err(named)?;
     let pick = resolve_channel(opts, layout.channels as usize).map_err(named)?;
     let mono = mix::decode_mono(&bytes[layout.data_in_memory()], &layout, pick).map_err(named)?;
+    check_mean_finite(&mono, layout.channels as usize, pick).map_err(named)?;
     let samples = to_target_rate(mono, layout.sample_rate).map_err(named)?;
     Ok(Clip {
         name: name.to_string(),
@@ -145,6 +146,7 @@ pub fn clip_from_channels(
     check_duration(channels[0].len() as u64, sample_rate).map_err(named)?;
     let pick = resolve_channel(opts, channels.len()).map_err(named)?;
     let mono = mix::mix_channels(channels, pick).map_err(named)?;
+    check_mean_finite(&mono, channels.len(), pick).map_err(named)?;
     let samples = to_target_rate(mono, sample_rate).map_err(named)?;
     Ok(Clip {
         name: name.to_string(),
@@ -205,7 +207,27 @@ fn resolve_channel(opts: &DecodeOptions, channels: usize) -> Result<Option<usize
     }
 }
 
+/// Error when the mean down-mix of finite samples overflowed f32 (a sum of values near the
+/// f32 maximum); a single or picked channel is the file's own finite samples.
+fn check_mean_finite(
+    mono: &[f32],
+    channels: usize,
+    pick: Option<usize>,
+) -> Result<(), AudioErrorKind> {
+    if channels < 2 || pick.is_some() {
+        return Ok(());
+    }
+    match mono.iter().position(|v| !v.is_finite()) {
+        Some(frame) => Err(AudioErrorKind::Overflow {
+            what: format!("the mean of the {channels} channels overflows f32 at frame {frame}"),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Resample a mono signal to [`TARGET_RATE`]; a signal already at that rate is returned as is.
+/// The FFT resampler's sums overflow f32 for finite samples of huge magnitude: such output is
+/// refused rather than passed on as infinities.
 fn to_target_rate(mono: Vec<f32>, rate: u32) -> Result<Vec<f32>, AudioErrorKind> {
     if rate == TARGET_RATE {
         return Ok(mono);
@@ -215,6 +237,14 @@ fn to_target_rate(mono: Vec<f32>, rate: u32) -> Result<Vec<f32>, AudioErrorKind>
         return Err(AudioErrorKind::TooShort {
             frames: mono.len() as u64,
             rate,
+        });
+    }
+    if samples.iter().any(|v| !v.is_finite()) {
+        let peak = mono.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        return Err(AudioErrorKind::Overflow {
+            what: format!(
+                "resampling from {rate} Hz to {TARGET_RATE} Hz overflows f32 (the largest sample magnitude is {peak:e})"
+            ),
         });
     }
     Ok(samples)
