@@ -120,7 +120,8 @@ fn overflow_message(result: Result<sonogan::audio::Clip, sonogan::audio::AudioEr
 }
 
 /// wav_decode, 2026-12-03: float samples near 1e37 are finite, so they passed the per-sample
-/// check, but the FFT resampler's sums overflowed and `decode_wav` returned infinities.
+/// check, but the FFT resampler's sums overflowed and `decode_wav` returned infinities. (Since
+/// the next finding they are refused before resampling.)
 #[test]
 fn float_samples_that_overflow_the_resampler_are_refused() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -129,9 +130,31 @@ fn float_samples_that_overflow_the_resampler_are_refused() {
     let opts = sonogan::audio::DecodeOptions::default();
     let message = overflow_message(sonogan::audio::decode_wav("x.wav", &bytes, &opts));
     assert!(
-        message.starts_with("x.wav: samples too large: resampling from 48000 Hz to 16000 Hz"),
+        message.starts_with("x.wav: samples too large: ")
+            && message.contains("resampling from 48000 Hz to 16000 Hz"),
         "{message}"
     );
+}
+
+/// wav_decode and audio_features, 2026-12-03 (after the fix above): finite float samples near
+/// 1e38 made the resampler's forward FFT overflow, and rubato panicked on the NaN spectrum
+/// ("Imaginary part of first value was non-zero"). Samples beyond 1e20 are now refused before
+/// resampling.
+#[test]
+fn float_samples_that_would_overflow_the_resampler_fft_are_refused_before_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    for fixture in [
+        "wav_decode/float32_stereo_rubato_panic.wav",
+        "audio_features/float_rubato_panic.wav",
+    ] {
+        let bytes = std::fs::read(root.join(fixture)).expect("fixture");
+        let opts = sonogan::audio::DecodeOptions::default();
+        let message = overflow_message(sonogan::audio::decode_wav("x.wav", &bytes, &opts));
+        assert!(
+            message.contains("beyond the 1e20 that resampling from"),
+            "{fixture}: {message}"
+        );
+    }
 }
 
 /// The same overflow in the mean down-mix: two finite samples whose sum is beyond f32.

@@ -225,12 +225,26 @@ fn check_mean_finite(
     }
 }
 
+/// Largest sample magnitude the resampler is given. Its forward and inverse FFTs each sum up to
+/// ~1.5 million values (the longest chunks, at 384 kHz), so 1e20 keeps every sum below 1e33,
+/// far from f32's 3.4e38; audio lies within ±1, so no real recording comes near it. Beyond it
+/// the FFT overflows to infinity and rubato panics on the NaN spectrum (found by fuzzing).
+const MAX_RESAMPLED_MAGNITUDE: f32 = 1e20;
+
 /// Resample a mono signal to [`TARGET_RATE`]; a signal already at that rate is returned as is.
-/// The FFT resampler's sums overflow f32 for finite samples of huge magnitude: such output is
-/// refused rather than passed on as infinities.
+/// Finite samples of huge magnitude would overflow the FFT resampler (a panic in rubato, or
+/// infinities out): they are refused before resampling, and any non-finite output after it.
 fn to_target_rate(mono: Vec<f32>, rate: u32) -> Result<Vec<f32>, AudioErrorKind> {
     if rate == TARGET_RATE {
         return Ok(mono);
+    }
+    if let Some(frame) = mono.iter().position(|v| v.abs() > MAX_RESAMPLED_MAGNITUDE) {
+        return Err(AudioErrorKind::Overflow {
+            what: format!(
+                "sample {frame} has magnitude {:e}, beyond the {MAX_RESAMPLED_MAGNITUDE:e} that resampling from {rate} Hz to {TARGET_RATE} Hz can take",
+                mono[frame].abs()
+            ),
+        });
     }
     let samples = resample(&mono, rate, TARGET_RATE)?;
     if samples.is_empty() {
