@@ -176,3 +176,37 @@ fn float_samples_whose_channel_mean_overflows_are_refused() {
     ));
     assert!(message.starts_with("web: samples too large"), "{message}");
 }
+
+/// This process's resident memory in kB (Linux).
+#[cfg(target_os = "linux")]
+fn resident_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|kb| kb.parse().ok())
+        .expect("VmRSS line")
+}
+
+/// model_file, 2026-12-03: every `store::load` kept its networks' construction graph in burn's
+/// autodiff state (swept only after a backward pass), ~50 KB per tiny model, until the fuzzer
+/// ran out of memory. 3000 loads used to grow the process by ~150 MB; the bound leaves room for
+/// the other tests of this binary running alongside.
+#[cfg(target_os = "linux")]
+#[test]
+fn loading_a_model_file_again_and_again_does_not_grow_memory() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/model_file/tiny-ae.sonogan");
+    let bytes = std::fs::read(path).expect("seed model");
+    let device = burn::tensor::Device::flex();
+    let load = || sonogan::store::load(&bytes, &device).expect("seed model loads");
+    for _ in 0..100 {
+        load();
+    }
+    let before = resident_kb();
+    for _ in 0..3000 {
+        load();
+    }
+    let grown = resident_kb().saturating_sub(before);
+    assert!(grown < 40_000, "3000 loads grew the process by {grown} kB");
+}
