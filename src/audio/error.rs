@@ -126,6 +126,13 @@ pub enum AudioErrorKind {
         /// 0-based channel.
         channel: usize,
     },
+    /// Float samples so far beyond ±1 that the down-mix or the resampling overflows f32 to
+    /// infinity (found by fuzzing: values near 1e37 pass the per-sample check).
+    #[error("samples too large: {what}; audio samples lie within ±1")]
+    Overflow {
+        /// Which step overflowed, where, and the largest sample magnitude when known.
+        what: String,
+    },
     /// The file is larger than the loader accepts; it was not read.
     #[error("the file is {bytes} bytes, more than the {limit}-byte limit; it was not read")]
     TooLarge {

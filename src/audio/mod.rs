@@ -74,6 +74,7 @@ pub fn decode_wav(name: &str, bytes: &[u8], opts: &DecodeOptions) -> Result<Clip
     check_duration(layout.frames(), layout.sample_rate).map_err(named)?;
     let pick = resolve_channel(opts, layout.channels as usize).map_err(named)?;
     let mono = mix::decode_mono(&bytes[layout.data_in_memory()], &layout, pick).map_err(named)?;
+    check_mean_finite(&mono, layout.channels as usize, pick).map_err(named)?;
     let samples = to_target_rate(mono, layout.sample_rate).map_err(named)?;
     Ok(Clip {
         name: name.to_string(),
@@ -145,6 +146,7 @@ pub fn clip_from_channels(
     check_duration(channels[0].len() as u64, sample_rate).map_err(named)?;
     let pick = resolve_channel(opts, channels.len()).map_err(named)?;
     let mono = mix::mix_channels(channels, pick).map_err(named)?;
+    check_mean_finite(&mono, channels.len(), pick).map_err(named)?;
     let samples = to_target_rate(mono, sample_rate).map_err(named)?;
     Ok(Clip {
         name: name.to_string(),
@@ -205,16 +207,58 @@ fn resolve_channel(opts: &DecodeOptions, channels: usize) -> Result<Option<usize
     }
 }
 
+/// Error when the mean down-mix of finite samples overflowed f32 (a sum of values near the
+/// f32 maximum); a single or picked channel is the file's own finite samples.
+fn check_mean_finite(
+    mono: &[f32],
+    channels: usize,
+    pick: Option<usize>,
+) -> Result<(), AudioErrorKind> {
+    if channels < 2 || pick.is_some() {
+        return Ok(());
+    }
+    match mono.iter().position(|v| !v.is_finite()) {
+        Some(frame) => Err(AudioErrorKind::Overflow {
+            what: format!("the mean of the {channels} channels overflows f32 at frame {frame}"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Largest sample magnitude the resampler is given. Its forward and inverse FFTs each sum up to
+/// ~1.5 million values (the longest chunks, at 384 kHz), so 1e20 keeps every sum below 1e33,
+/// far from f32's 3.4e38; audio lies within ±1, so no real recording comes near it. Beyond it
+/// the FFT overflows to infinity and rubato panics on the NaN spectrum (found by fuzzing).
+const MAX_RESAMPLED_MAGNITUDE: f32 = 1e20;
+
 /// Resample a mono signal to [`TARGET_RATE`]; a signal already at that rate is returned as is.
+/// Finite samples of huge magnitude would overflow the FFT resampler (a panic in rubato, or
+/// infinities out): they are refused before resampling, and any non-finite output after it.
 fn to_target_rate(mono: Vec<f32>, rate: u32) -> Result<Vec<f32>, AudioErrorKind> {
     if rate == TARGET_RATE {
         return Ok(mono);
+    }
+    if let Some(frame) = mono.iter().position(|v| v.abs() > MAX_RESAMPLED_MAGNITUDE) {
+        return Err(AudioErrorKind::Overflow {
+            what: format!(
+                "sample {frame} has magnitude {:e}, beyond the {MAX_RESAMPLED_MAGNITUDE:e} that resampling from {rate} Hz to {TARGET_RATE} Hz can take",
+                mono[frame].abs()
+            ),
+        });
     }
     let samples = resample(&mono, rate, TARGET_RATE)?;
     if samples.is_empty() {
         return Err(AudioErrorKind::TooShort {
             frames: mono.len() as u64,
             rate,
+        });
+    }
+    if samples.iter().any(|v| !v.is_finite()) {
+        let peak = mono.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        return Err(AudioErrorKind::Overflow {
+            what: format!(
+                "resampling from {rate} Hz to {TARGET_RATE} Hz overflows f32 (the largest sample magnitude is {peak:e})"
+            ),
         });
     }
     Ok(samples)

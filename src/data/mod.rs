@@ -31,7 +31,10 @@ mod subset;
 mod summary;
 pub mod synth;
 
-pub use names::{AUDIO_EXTENSIONS, machine_id_in_path};
+pub use names::{
+    AUDIO_EXTENSIONS, DcaseName, is_audio_file_name, machine_id_in_path, parse_dcase_name,
+    parse_dcase_test_name, parse_dcase_train_name, parse_machine_id,
+};
 pub use subset::subset;
 pub use summary::{DatasetSummary, IdSummary, LabelCounts, count_clips};
 

@@ -8,6 +8,7 @@
 //! - [`bootstrap_ci`] gives stratified percentile-bootstrap intervals of both (docs/DESIGN.md
 //!   §1.10).
 //! - [`confusion_at`] counts the confusion matrix at one decision threshold (for display).
+//! - [`parse_scores_csv`] reads the `label,score` CSV of `sonogan auc`.
 //!
 //! Where sklearn returns NaN with a warning (only one class present), these functions return a
 //! [`MetricsError`] instead.
@@ -16,12 +17,14 @@ mod area;
 mod bootstrap;
 mod confusion;
 mod roc;
+mod scores_csv;
 
 pub use bootstrap::{
     BOOTSTRAP_LEVEL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, BootstrapCi, BootstrapConfig, Interval,
     bootstrap_ci, percentile_interval,
 };
 pub use confusion::{Confusion, confusion_at};
+pub use scores_csv::{ScoresCsvError, parse_scores_csv};
 
 /// A ROC curve: points at each distinct score threshold, starting at (0, 0).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
