@@ -160,12 +160,15 @@ fn non_finite_samples_are_an_error() {
         FeatureError::NonFiniteSample { index: 1000, .. }
     ));
     assert!(error.to_string().contains("nan.wav"));
-    // ±∞ anywhere, in the vectorised body or in the tail after the last 16 samples, and the
-    // largest finite values, which must not be mistaken for infinities.
+    // ±∞ or NaN anywhere, in the vectorised body or in the tail after the last 16 samples.
     let length = 4096 + 7;
-    for (index, value) in [(0, f32::INFINITY), (2049, f32::NEG_INFINITY), (length - 1, f32::NAN)] {
-        let mut samples = vec![f32::MAX; length];
-        samples[1] = f32::MIN;
+    for (index, value) in [
+        (0, f32::INFINITY),
+        (2049, f32::NEG_INFINITY),
+        (length - 1, f32::NAN),
+    ] {
+        let mut samples = vec![0.25f32; length];
+        samples[1] = -0.9;
         samples[index] = value;
         let error = FeatureExtractor::new(FeatureConfig::default())
             .frames("inf.wav", &samples)
@@ -175,10 +178,23 @@ fn non_finite_samples_are_an_error() {
             "{error}"
         );
     }
-    let extremes = vec![f32::MAX; length];
-    assert!(FeatureExtractor::new(FeatureConfig::default())
-        .frames("loud.wav", &extremes)
-        .is_ok());
+    // Finite but beyond ±1e9 (a float WAV of 1e17 once gave infinite f32 power): refused,
+    // while the limit itself is accepted with finite features.
+    let mut huge = vec![0.5f32; length];
+    huge[3000] = -1e17;
+    let error = FeatureExtractor::new(FeatureConfig::default())
+        .frames("huge.wav", &huge)
+        .unwrap_err();
+    assert!(
+        matches!(error, FeatureError::SampleTooLarge { index: 3000, .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("huge.wav"), "{error}");
+    let loud = vec![sonogan::features::MAX_SAMPLE_MAGNITUDE; length];
+    let frames = FeatureExtractor::new(FeatureConfig::default())
+        .frames("loud.wav", &loud)
+        .expect("the limit is accepted");
+    assert!(frames.frame_values().iter().all(|v| v.is_finite()));
 }
 
 #[test]

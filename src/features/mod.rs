@@ -98,6 +98,19 @@ pub enum FeatureError {
         /// Its value.
         value: f32,
     },
+    /// A finite sample so large that the f32 power spectrum would overflow (audio lies within
+    /// ±1; found by fuzzing float WAVs).
+    #[error("{name}: sample {index} is {value:e}, beyond the ±{limit:e} the features can take")]
+    SampleTooLarge {
+        /// The clip (file name or label).
+        name: String,
+        /// Index of the first offending sample.
+        index: usize,
+        /// Its value.
+        value: f32,
+        /// The largest magnitude accepted, [`MAX_SAMPLE_MAGNITUDE`].
+        limit: f32,
+    },
     /// The configuration makes no sense (see [`FeatureConfig::validate`]).
     #[error("invalid feature configuration: {0}")]
     InvalidConfig(String),
@@ -235,17 +248,24 @@ impl FeatureExtractor {
                 min_seconds: min_samples as f64 / f64::from(self.config.sample_rate),
             });
         }
-        if all_finite(samples) {
+        if all_usable(samples) {
             return Ok(());
         }
-        if let Some((index, &value)) = samples.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(FeatureError::NonFiniteSample {
+        let bad = |v: &f32| !v.is_finite() || v.abs() > MAX_SAMPLE_MAGNITUDE;
+        match samples.iter().position(bad) {
+            Some(index) if samples[index].is_finite() => Err(FeatureError::SampleTooLarge {
                 name: name.to_string(),
                 index,
-                value,
-            });
+                value: samples[index],
+                limit: MAX_SAMPLE_MAGNITUDE,
+            }),
+            Some(index) => Err(FeatureError::NonFiniteSample {
+                name: name.to_string(),
+                index,
+                value: samples[index],
+            }),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Stacked vectors of a clip (docs/DESIGN.md §1.4); error (naming `name` and the minimum length) when
@@ -264,20 +284,31 @@ impl FeatureExtractor {
     }
 }
 
-/// Whether every sample is finite, in independent lanes the compiler vectorises: x·0 is 0 for a
-/// finite x and NaN for ±∞ or NaN, and NaN survives the sums. (A per-sample search for the first
-/// bad value cost a tenth of the feature time; it now runs only when there is one.)
-fn all_finite(samples: &[f32]) -> bool {
+/// Largest sample magnitude the features take: with |x| ≤ 1e9 the f32 power spectrum stays below
+/// (2²⁰ · 1e9)² ≈ 1e30 for every accepted n_fft, far from f32's 3.4e38. Audio lies within ±1.
+pub const MAX_SAMPLE_MAGNITUDE: f32 = 1e9;
+
+/// Whether every sample is finite and within ±[`MAX_SAMPLE_MAGNITUDE`], in independent lanes the
+/// compiler vectorises: x·0 is 0 for a finite x and NaN for ±∞ or NaN, and NaN survives the sums.
+/// (A per-sample search for the first bad value cost a tenth of the feature time; it now runs
+/// only when there is one.)
+fn all_usable(samples: &[f32]) -> bool {
     const LANES: usize = 16;
-    let mut lanes = [0.0f32; LANES];
+    let mut zeros = [0.0f32; LANES];
+    let mut peaks = [0.0f32; LANES];
     let chunks = samples.chunks_exact(LANES);
-    let tail = chunks.remainder().iter().all(|v| v.is_finite());
+    let tail = chunks
+        .remainder()
+        .iter()
+        .all(|v| v.is_finite() && v.abs() <= MAX_SAMPLE_MAGNITUDE);
     for chunk in chunks {
-        for (lane, &value) in lanes.iter_mut().zip(chunk) {
-            *lane += value * 0.0;
+        for ((zero, peak), &value) in zeros.iter_mut().zip(&mut peaks).zip(chunk) {
+            *zero += value * 0.0;
+            let magnitude = value.abs();
+            *peak = if magnitude > *peak { magnitude } else { *peak };
         }
     }
-    tail && lanes.iter().all(|lane| *lane == 0.0)
+    tail && zeros.iter().all(|z| *z == 0.0) && peaks.iter().all(|p| *p <= MAX_SAMPLE_MAGNITUDE)
 }
 
 /// Frames per tile of the blocked transpose: keeps reads and writes within a few cache lines.
