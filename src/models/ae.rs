@@ -8,7 +8,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::blocks::{Mode, ParamInit, l2_mean, merge_running_statistics, row_mean_squared};
 use super::common::{load_weight_file, step_batches};
-use super::config::{DetectorConfig, Size, autoencoder_weights, network_problem, network_settings};
+use super::config::{DetectorConfig, Size, network_problem, network_settings};
 use super::nets::{Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
 use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
@@ -63,15 +63,6 @@ impl DetectorConfig for AeConfig {
             Size::width("latent_dim", self.latent_dim),
         ];
         network_problem(&sizes, &self.batch_norm, &self.adam)
-    }
-    fn min_weight_values(&self) -> u128 {
-        autoencoder_weights(
-            self.input_width(),
-            self.hidden_dim,
-            self.hidden_layers,
-            self.latent_dim,
-            self.input_dim,
-        )
     }
 }
 

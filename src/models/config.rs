@@ -163,12 +163,23 @@ pub(crate) fn unit_interval(name: &str, value: f64) -> Option<String> {
     (!(0.0..=1.0).contains(&value)).then(|| format!("{name} must lie in [0, 1], got {value}"))
 }
 
-/// Implements the size and optimiser questions of [`DetectorConfig`] for a network config with
-/// an `input_dim` and one `adam` field (each network of the detector gets its own Adam).
+/// Implements the size and optimiser questions of [`DetectorConfig`] for a network config built
+/// on an encoder and a decoder half (`input_dim`, `hidden_dim`, `hidden_layers`, `latent_dim`)
+/// with one `adam` field (each network of the detector gets its own Adam); the weight lower
+/// bound is [`autoencoder_weights`] of those sizes.
 macro_rules! network_settings {
     () => {
         fn input_dim(&self) -> usize {
             self.input_dim
+        }
+        fn min_weight_values(&self) -> u128 {
+            $crate::models::config::autoencoder_weights(
+                self.input_width(),
+                self.hidden_dim,
+                self.hidden_layers,
+                self.latent_dim,
+                self.input_dim,
+            )
         }
         fn learning_rate(&self) -> Option<f64> {
             Some(self.adam.lr)

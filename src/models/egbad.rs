@@ -21,8 +21,7 @@ use super::blocks::{
 };
 use super::common::{load_weight_file, step_batches};
 use super::config::{
-    DetectorConfig, Size, autoencoder_weights, finite_non_negative, network_problem,
-    network_settings, unit_interval,
+    DetectorConfig, Size, finite_non_negative, network_problem, network_settings, unit_interval,
 };
 use super::ema::ema_update;
 use super::nets::{BiganDiscriminator, Decoder, Encoder, HalfShape};
@@ -109,15 +108,6 @@ impl DetectorConfig for EgbadConfig {
                 (!(0.0..1.0).contains(&self.dropout))
                     .then(|| format!("dropout must lie in [0, 1), got {}", self.dropout))
             })
-    }
-    fn min_weight_values(&self) -> u128 {
-        autoencoder_weights(
-            self.input_width(),
-            self.hidden_dim,
-            self.hidden_layers,
-            self.latent_dim,
-            self.input_dim,
-        )
     }
 }
 

@@ -16,8 +16,7 @@ use super::common::{
     discriminator_collapsed, load_weight_file, pair_parameter_values, reset_weights, step_batches,
 };
 use super::config::{
-    DetectorConfig, Size, autoencoder_weights, finite_non_negative, network_problem,
-    network_settings, unit_interval,
+    DetectorConfig, Size, finite_non_negative, network_problem, network_settings, unit_interval,
 };
 use super::nets::Discriminator;
 use super::optim::FlavouredAdam;
@@ -96,15 +95,6 @@ impl DetectorConfig for SkipGanomalyConfig {
             .or_else(|| finite_non_negative("w_lat", self.w_lat))
             .or_else(|| finite_non_negative("d_reinit_threshold", self.d_reinit_threshold))
             .or_else(|| unit_interval("score_lambda", self.score_lambda))
-    }
-    fn min_weight_values(&self) -> u128 {
-        autoencoder_weights(
-            self.input_width(),
-            self.hidden_dim,
-            self.hidden_layers,
-            self.latent_dim,
-            self.input_dim,
-        )
     }
 }
 

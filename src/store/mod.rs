@@ -3,9 +3,10 @@
 //!
 //! Loading checks, in order: the magic (is it a model file?), the format version (is it from a
 //! newer sonogan?), the section lengths (is it truncated?), the checksum (is it corrupted?), the
-//! manifest (is the model kind known, are its feature settings the ones sonogan computes, is every
-//! architecture size within its bound and does the weights section have room for it? — all before
-//! any network is built) and the weights (do their shapes fit the architecture?).
+//! manifest (is the model kind known, are its feature settings valid for 16-kHz audio and as wide
+//! as the model input, is every architecture size within its bound and does the weights section
+//! have room for it? — all before any network is built) and the weights (do their shapes fit the
+//! architecture?).
 
 pub mod container;
 pub mod gamma;
@@ -54,7 +55,7 @@ pub enum StoreError {
     #[error("the model manifest is invalid: {0}")]
     Manifest(String),
     /// A model kind this build does not know.
-    #[error("unknown model kind '{0}' (this sonogan knows {known})", known = known_kinds())]
+    #[error("unknown model kind '{0}' (this sonogan knows {known})", known = ModelKind::names())]
     UnknownKind(String),
     /// The manifest describes another kind of model than the detector being saved.
     #[error("the manifest describes a {manifest} model but the detector is a {detector} model")]
@@ -88,15 +89,6 @@ pub enum StoreError {
         /// What is wrong with it.
         error: Box<StoreError>,
     },
-}
-
-/// The registry's model kind names, "a, b and c".
-fn known_kinds() -> String {
-    let names: Vec<&str> = crate::models::REGISTRY.iter().map(|k| k.name).collect();
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => names.join(""),
-    }
 }
 
 /// Checks that the manifest belongs to the detector.
