@@ -124,7 +124,8 @@ pub struct FeatureExtractor {
     spectrum: PowerSpectrum,
     mel_bank: MelFilterBank,
     padded: Vec<f32>,
-    power: Vec<f32>,
+    /// Power spectra of the two frames of a pair.
+    power: [Vec<f32>; 2],
     mel_energies: Vec<f64>,
 }
 
@@ -153,7 +154,7 @@ impl FeatureExtractor {
             config.fmax,
         );
         Ok(Self {
-            power: vec![0.0; spectrum.n_bins()],
+            power: [vec![0.0; spectrum.n_bins()], vec![0.0; spectrum.n_bins()]],
             mel_energies: vec![0.0; config.n_mels],
             padded: Vec::new(),
             spectrum,
@@ -228,11 +229,24 @@ impl FeatureExtractor {
             n_mels,
             ..
         } = self.config;
-        for (t, column) in out.chunks_exact_mut(n_mels).enumerate() {
-            let frame = &self.padded[t * hop_length..t * hop_length + n_fft];
-            self.spectrum.compute(frame, &mut self.power);
-            self.mel_bank.apply(&self.power, &mut self.mel_energies);
-            db::energies_to_db(&self.mel_energies, scale, LOG_EPSILON, column);
+        let frame = |t: usize| t * hop_length..t * hop_length + n_fft;
+        // Frames two at a time through one complex FFT (stft::PowerSpectrum), a last odd one alone.
+        for (pair, columns) in out.chunks_mut(2 * n_mels).enumerate() {
+            let t = 2 * pair;
+            if columns.len() == 2 * n_mels {
+                let [power_a, power_b] = &mut self.power;
+                self.spectrum.compute_pair(
+                    [&self.padded[frame(t)], &self.padded[frame(t + 1)]],
+                    [power_a, power_b],
+                );
+            } else {
+                self.spectrum
+                    .compute(&self.padded[frame(t)], &mut self.power[0]);
+            }
+            for (column, power) in columns.chunks_exact_mut(n_mels).zip(&self.power) {
+                self.mel_bank.apply(power, &mut self.mel_energies);
+                db::energies_to_db(&self.mel_energies, scale, LOG_EPSILON, column);
+            }
         }
     }
 
