@@ -414,18 +414,31 @@ fn nonsense_configs_are_rejected() {
 #[test]
 fn vectors_written_from_frames_are_the_stacked_array() {
     // The chirp fixture's stacked vectors, once copied into one array and once read from the
-    // frames row by row (more than one 16-KB write chunk): the same NPY bytes.
+    // frames row by row (more than one 64-KB write chunk): the same NPY bytes.
     let input = load("chirp_input.npy");
     let mut extractor = FeatureExtractor::new(FeatureConfig::default());
     let frames = extractor.frames("chirp", &input.data).expect("frames");
     let vectors = frames.to_vectors();
     let mut from_rows = Vec::new();
     npy::write_rows(&mut from_rows, &frames).expect("write rows");
-    assert!(vectors.data.len() * 4 > 2 * (16 << 10), "several chunks");
+    assert!(vectors.data.len() * 4 > 2 * (64 << 10), "several chunks");
     assert_eq!(
         from_rows,
         npy::to_bytes(&[vectors.len(), vectors.dim], &vectors.data).expect("bytes")
     );
+}
+
+#[test]
+fn npy_values_are_little_endian_f32_across_chunk_boundaries() {
+    // 100,003 values (several 64-KB chunks, a partial last one) whose bits all differ, against
+    // the bytes built one value at a time, after the 128-byte header of a 1-d array this long.
+    let values: Vec<f32> = (0..100_003u32)
+        .map(|i| f32::from_bits(0x3f00_0000 ^ i.wrapping_mul(2_654_435_761) >> 3))
+        .collect();
+    let bytes = npy::to_bytes(&[values.len()], &values).expect("bytes");
+    let expected: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    assert_eq!(bytes.len(), 128 + expected.len());
+    assert!(bytes[128..] == expected[..], "data bytes differ");
 }
 
 #[test]

@@ -18,27 +18,22 @@ pub(crate) fn decode_mono(
 ) -> Result<Vec<f32>, AudioErrorKind> {
     let shape = FrameShape {
         channels: layout.channels as usize,
-        width: layout.format.width(),
         check_finite: layout.format.is_float(),
     };
     match layout.format {
-        SampleFormat::U8 => shape.mono(data, pick, |b| (f32::from(b[0]) - 128.0) / 128.0),
-        SampleFormat::I16 => shape.mono(data, pick, |b| {
-            f32::from(i16::from_le_bytes([b[0], b[1]])) / 32_768.0
+        SampleFormat::U8 => shape.mono(data, pick, |[b]: [u8; 1]| (f32::from(b) - 128.0) / 128.0),
+        SampleFormat::I16 => shape.mono(data, pick, |b: [u8; 2]| {
+            f32::from(i16::from_le_bytes(b)) / 32_768.0
         }),
-        SampleFormat::I24 => shape.mono(data, pick, |b| {
+        SampleFormat::I24 => shape.mono(data, pick, |[b0, b1, b2]: [u8; 3]| {
             // Place the 3 bytes in the top of an i32, then shift back to sign-extend.
-            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
+            (i32::from_le_bytes([0, b0, b1, b2]) >> 8) as f32 / 8_388_608.0
         }),
-        SampleFormat::I32 => shape.mono(data, pick, |b| {
-            i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0
+        SampleFormat::I32 => shape.mono(data, pick, |b: [u8; 4]| {
+            i32::from_le_bytes(b) as f32 / 2_147_483_648.0
         }),
-        SampleFormat::F32 => {
-            shape.mono(data, pick, |b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        }
-        SampleFormat::F64 => shape.mono(data, pick, |b| {
-            f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32
-        }),
+        SampleFormat::F32 => shape.mono(data, pick, f32::from_le_bytes),
+        SampleFormat::F64 => shape.mono(data, pick, |b: [u8; 8]| f64::from_le_bytes(b) as f32),
     }
 }
 
@@ -128,51 +123,49 @@ fn check_all_finite(samples: &[f32], channel: usize) -> Result<(), AudioErrorKin
 struct FrameShape {
     /// Samples per frame.
     channels: usize,
-    /// Bytes per sample.
-    width: usize,
     /// Whether decoded samples can be NaN / infinite (float formats).
     check_finite: bool,
 }
 
 impl FrameShape {
-    /// Decode every complete frame of `data` with `sample` (bytes of one sample → f32) and keep
-    /// channel `pick`, or the mean of all channels. A single channel is returned unchanged
-    /// (bit-exact, including the sign of zero).
-    fn mono<F>(
+    /// Decode every complete frame of `data` with `sample` (the `W` bytes of one sample → f32)
+    /// and keep channel `pick`, or the mean of all channels. A single channel is returned
+    /// unchanged (bit-exact, including the sign of zero). Samples are fixed-size arrays so that
+    /// the one-channel loop (every DCASE clip) compiles to straight-line SIMD code: with slices
+    /// and a check per sample, decoding took a tenth of `features --out-dir`'s time.
+    fn mono<const W: usize>(
         &self,
         data: &[u8],
         pick: Option<usize>,
-        sample: F,
-    ) -> Result<Vec<f32>, AudioErrorKind>
-    where
-        F: Fn(&[u8]) -> f32,
-    {
-        let frames = data.chunks_exact(self.channels * self.width);
-        let mut out = Vec::with_capacity(frames.len());
+        sample: impl Fn([u8; W]) -> f32,
+    ) -> Result<Vec<f32>, AudioErrorKind> {
+        let (samples, _partial) = data.as_chunks::<W>();
+        let frames = samples.chunks_exact(self.channels);
         let pick = if self.channels == 1 { Some(0) } else { pick };
-        match pick {
-            Some(c) => {
-                let range = c * self.width..(c + 1) * self.width;
-                for (t, bytes) in frames.enumerate() {
-                    let v = sample(&bytes[range.clone()]);
-                    self.check(v, t, c)?;
-                    out.push(v);
+        let Some(c) = pick else {
+            let mut frame = vec![0.0f32; self.channels];
+            let mut out = Vec::with_capacity(frames.len());
+            for (t, bytes) in frames.enumerate() {
+                for (c, (v, &b)) in frame.iter_mut().zip(bytes).enumerate() {
+                    *v = sample(b);
+                    self.check(*v, t, c)?;
                 }
+                out.push(channel_mean(&frame));
             }
-            None => {
-                let mut frame = vec![0.0f32; self.channels];
-                for (t, bytes) in frames.enumerate() {
-                    for (c, (v, b)) in frame
-                        .iter_mut()
-                        .zip(bytes.chunks_exact(self.width))
-                        .enumerate()
-                    {
-                        *v = sample(b);
-                        self.check(*v, t, c)?;
-                    }
-                    out.push(channel_mean(&frame));
-                }
-            }
+            return Ok(out);
+        };
+        let out: Vec<f32> = if self.channels == 1 {
+            samples.iter().map(|&b| sample(b)).collect()
+        } else {
+            frames.map(|bytes| sample(bytes[c])).collect()
+        };
+        if self.check_finite
+            && let Some(t) = out.iter().position(|v| !v.is_finite())
+        {
+            return Err(AudioErrorKind::NonFinite {
+                frame: t as u64,
+                channel: c,
+            });
         }
         Ok(out)
     }

@@ -129,20 +129,31 @@ pub fn write_rows<W: Write>(mut writer: W, rows: &dyn VectorRows) -> Result<(), 
     write_values(&mut writer, (0..rows.len()).map(|i| rows.row(i)))
 }
 
-/// Writes the values of `slices` in order as little-endian f32, in chunks of 16 KB.
+/// Writes the values of `slices` in order as little-endian f32, in chunks of 64 KB (a dozen
+/// `write` calls for a 10-s clip's vectors). Each slice is converted in runs that fit the chunk,
+/// a loop over fixed 4-byte groups the compiler turns into a plain copy: converting value by
+/// value, with a capacity check each, took an eighth of `features --out-dir`'s time.
 fn write_values<'a, W: Write>(
     writer: &mut W,
     slices: impl Iterator<Item = &'a [f32]>,
 ) -> Result<(), NpyError> {
-    const CHUNK_BYTES: usize = 16 << 10;
+    const CHUNK_BYTES: usize = 64 << 10;
     let mut chunk = Vec::with_capacity(CHUNK_BYTES);
     for slice in slices {
-        for &value in slice {
-            chunk.extend_from_slice(&value.to_le_bytes());
-            if chunk.len() >= CHUNK_BYTES {
+        let mut rest = slice;
+        while !rest.is_empty() {
+            if chunk.len() == CHUNK_BYTES {
                 writer.write_all(&chunk)?;
                 chunk.clear();
             }
+            let room = (CHUNK_BYTES - chunk.len()) / 4;
+            let (part, later) = rest.split_at(room.min(rest.len()));
+            let start = chunk.len();
+            chunk.resize(start + 4 * part.len(), 0);
+            for (bytes, value) in chunk[start..].chunks_exact_mut(4).zip(part) {
+                bytes.copy_from_slice(&value.to_le_bytes());
+            }
+            rest = later;
         }
     }
     writer.write_all(&chunk)?;
