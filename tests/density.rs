@@ -227,8 +227,8 @@ fn made_outputs_of_a_group_never_depend_on_that_group_or_later_ones() {
         let reference = run(&base, &ordering);
         for group in 0..5 {
             let mut perturbed = base.clone();
-            for d in group * 4..group * 4 + 4 {
-                perturbed[d] += 3.0;
+            for value in &mut perturbed[group * 4..group * 4 + 4] {
+                *value += 3.0;
             }
             let moved = run(&perturbed, &ordering);
             for d in 0..20 {

@@ -102,7 +102,7 @@ impl KMeans {
                 None => 1.0,
                 Some(centre) => {
                     let d2 = squared_distance(row, centre);
-                    let nearest = match self.nearest.get_mut(self.row_in_pass) {
+                    match self.nearest.get_mut(self.row_in_pass) {
                         Some(slot) => {
                             *slot = slot.min(d2);
                             *slot
@@ -111,8 +111,7 @@ impl KMeans {
                             self.nearest.push(d2);
                             d2
                         }
-                    };
-                    nearest
+                    }
                 }
             };
             self.total_weight += weight;
