@@ -159,13 +159,8 @@ impl FrameShape {
         } else {
             frames.map(|bytes| sample(bytes[c])).collect()
         };
-        if self.check_finite
-            && let Some(t) = out.iter().position(|v| !v.is_finite())
-        {
-            return Err(AudioErrorKind::NonFinite {
-                frame: t as u64,
-                channel: c,
-            });
+        if self.check_finite {
+            check_all_finite(&out, c)?;
         }
         Ok(out)
     }
