@@ -134,38 +134,29 @@ fn push_sample(out: &mut Vec<u8>, v: f32, sample: Sample) {
     }
 }
 
+/// Writes one plain WAV per (file, sample rate, channels, sample format, seconds) into `dir`.
+fn write_plain(dir: &Path, seeds: &[(&str, u32, u16, Sample, f32)]) {
+    for &(name, rate, channels, sample, secs) in seeds {
+        write(dir, name, &Wav::plain(rate, channels, sample).bytes(secs));
+    }
+}
+
 /// WAV seeds: every sample format, channel counts, extensible headers, extra and odd chunks,
 /// and a few broken headers. `audio_features` gets the ones long enough for feature vectors.
 fn wav_seeds(out: &Path) {
     let decode = out.join("wav_decode");
     let features = out.join("audio_features");
     let pcm16 = Wav::plain(16_000, 1, Sample::Pcm(16));
-    write(&decode, "pcm16_16k_mono.wav", &pcm16.bytes(0.05));
-    write(
-        &decode,
-        "pcm8_8k_stereo.wav",
-        &Wav::plain(8_000, 2, Sample::Pcm(8)).bytes(0.1),
-    );
-    write(
-        &decode,
-        "pcm24_44k_mono.wav",
-        &Wav::plain(44_100, 1, Sample::Pcm(24)).bytes(0.02),
-    );
-    write(
-        &decode,
-        "pcm32_22k_mono.wav",
-        &Wav::plain(22_050, 1, Sample::Pcm(32)).bytes(0.02),
-    );
-    write(
-        &decode,
-        "float32_48k_stereo.wav",
-        &Wav::plain(48_000, 2, Sample::Float(32)).bytes(0.01),
-    );
-    write(
-        &decode,
-        "float64_16k_mono.wav",
-        &Wav::plain(16_000, 1, Sample::Float(64)).bytes(0.02),
-    );
+    // (file, sample rate, channels, sample format, seconds)
+    let decode_plain = [
+        ("pcm16_16k_mono.wav", 16_000, 1, Sample::Pcm(16), 0.05),
+        ("pcm8_8k_stereo.wav", 8_000, 2, Sample::Pcm(8), 0.1),
+        ("pcm24_44k_mono.wav", 44_100, 1, Sample::Pcm(24), 0.02),
+        ("pcm32_22k_mono.wav", 22_050, 1, Sample::Pcm(32), 0.02),
+        ("float32_48k_stereo.wav", 48_000, 2, Sample::Float(32), 0.01),
+        ("float64_16k_mono.wav", 16_000, 1, Sample::Float(64), 0.02),
+    ];
+    write_plain(&decode, &decode_plain);
     let mut extensible = Wav::plain(32_000, 4, Sample::Pcm(16));
     extensible.extensible = true;
     write(&decode, "extensible_4ch.wav", &extensible.bytes(0.01));
@@ -183,22 +174,13 @@ fn wav_seeds(out: &Path) {
     write(&decode, "zero_rate.wav", &zero_rate);
 
     // Feature seeds: at least one vector (2048 samples at 16 kHz after resampling).
-    write(&features, "pcm16_16k_mono.wav", &pcm16.bytes(0.15));
-    write(
-        &features,
-        "pcm8_8k_mono.wav",
-        &Wav::plain(8_000, 1, Sample::Pcm(8)).bytes(0.3),
-    );
-    write(
-        &features,
-        "pcm16_22k_stereo.wav",
-        &Wav::plain(22_050, 2, Sample::Pcm(16)).bytes(0.14),
-    );
-    write(
-        &features,
-        "float32_12k_mono.wav",
-        &Wav::plain(12_000, 1, Sample::Float(32)).bytes(0.2),
-    );
+    let features_plain = [
+        ("pcm16_16k_mono.wav", 16_000, 1, Sample::Pcm(16), 0.15),
+        ("pcm8_8k_mono.wav", 8_000, 1, Sample::Pcm(8), 0.3),
+        ("pcm16_22k_stereo.wav", 22_050, 2, Sample::Pcm(16), 0.14),
+        ("float32_12k_mono.wav", 12_000, 1, Sample::Float(32), 0.2),
+    ];
+    write_plain(&features, &features_plain);
     write(&features, "too_short.wav", &pcm16.bytes(0.05));
 }
 
