@@ -11,7 +11,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 use sonogan::features::Vectors;
-use sonogan::models::{ModelConfig, REGISTRY, Training, new_detector};
+use sonogan::models::ae::{AeConfig, Autoencoder};
+use sonogan::models::{Detector, ModelConfig, REGISTRY, Training, new_detector};
 use sonogan::runtime::block_on;
 use sonogan::train::{TrainConfig, Trainer};
 
@@ -62,6 +63,19 @@ fn training_step(c: &mut Criterion) {
             })
         });
     }
+    // The AE through burn's autodiff step, the path the fused host step replaced on the CPU
+    // (docs/DESIGN.md §13.8): the ratio of the two "ae" rows is the fused step's gain.
+    let mut reference = Autoencoder::new(AeConfig::default(), &device, 0).with_autodiff_step();
+    let batch = [random_batch(0, &device)];
+    group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("ae-autodiff-step", |bench| {
+        bench.iter(|| {
+            let losses = reference
+                .train_step(&batch)
+                .unwrap_or_else(|e| panic!("{e}"));
+            losses[0].1.clone().into_scalar::<f32>()
+        })
+    });
     group.finish();
 }
 

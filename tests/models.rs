@@ -6,6 +6,8 @@
 //! manifold. Offsets are dB-like (around −30) or, for the GAN tests, around 0 as after the
 //! optional per-dimension standardisation (docs/DESIGN.md §10.12), so that brief training suffices.
 
+#[path = "models/fused_step.rs"]
+mod fused_step;
 mod models_support;
 
 use burn::tensor::Tensor;

@@ -2,13 +2,17 @@
 //! `640 → Blk128 ×4 → Blk8 → Blk128 ×4 → Dense640`, MSE loss, Keras Adam 1e-3,
 //! score = per-vector mean squared reconstruction error in inference mode.
 
+use std::borrow::Cow;
+
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 
 use super::blocks::{Mode, ParamInit, l2_mean, merge_running_statistics, row_mean_squared};
 use super::common::{load_weight_file, step_batches};
 use super::config::{DetectorConfig, Size, network_problem, network_settings};
+use super::host_bridge::{host_trainer, write_back};
+use super::host_mlp::HostMlp;
 use super::nets::{Decoder, Encoder, HalfShape};
 use super::optim::FlavouredAdam;
 use super::settings::{AdamSettings, BatchNormSettings, InitScheme};
@@ -107,6 +111,19 @@ pub struct Autoencoder {
     plain: Device,
     net: AeNet,
     optim: ModuleOptimizer,
+    /// The fused host-side trainer, used instead of burn's autodiff step on the flex CPU
+    /// device (docs/DESIGN.md §13.8); built from `net` on the first step.
+    host: HostPath,
+}
+
+/// Whether training steps run on the host trainer.
+enum HostPath {
+    /// Not decided yet: decided on the next step.
+    Undecided,
+    /// burn's autodiff step (a GPU device, or a network the host step does not implement).
+    Unused,
+    /// The host trainer, holding the authoritative weights and Adam moments.
+    Active(Box<HostMlp>),
 }
 
 impl Autoencoder {
@@ -123,6 +140,61 @@ impl Autoencoder {
             plain,
             net,
             optim,
+            host: HostPath::Undecided,
+        }
+    }
+
+    /// The same model trained through burn's autodiff step even on the flex CPU device: the
+    /// reference the fused host step is tested and benchmarked against (docs/DESIGN.md §13.8).
+    ///
+    /// ```
+    /// use burn::tensor::Device;
+    /// use sonogan::models::ae::{AeConfig, Autoencoder};
+    /// let reference = Autoencoder::new(AeConfig::default(), &Device::flex(), 0).with_autodiff_step();
+    /// ```
+    pub fn with_autodiff_step(mut self) -> Self {
+        self.host = HostPath::Unused;
+        self
+    }
+
+    /// Decides, on the first step, whether the host trainer runs: on the flex device, for a
+    /// network it implements.
+    fn decide_host_path(&mut self) -> Result<(), ModelError> {
+        if let HostPath::Undecided = self.host {
+            let host = match self.plain == Device::flex() {
+                true => host_trainer(&self.net, &self.config.adam)?,
+                false => None,
+            };
+            self.host = host.map_or(HostPath::Unused, |h| HostPath::Active(Box::new(h)));
+        }
+        Ok(())
+    }
+
+    /// One step on the host trainer; `None` when it does not run.
+    fn host_step(&mut self, batch: &Tensor<2>) -> Result<Option<Tensor<1>>, ModelError> {
+        self.decide_host_path()?;
+        let HostPath::Active(host) = &mut self.host else {
+            return Ok(None);
+        };
+        let data = batch.clone().inner().try_into_data();
+        let data = data
+            .map_err(|e| ModelError::Read(format!("{e:?}")))?
+            .convert::<f32>();
+        let rows = data
+            .as_slice::<f32>()
+            .map_err(|e| ModelError::Read(format!("{e:?}")))?;
+        let loss = host.train_step(rows, self.config.adam.lr);
+        let loss = TensorData::new(vec![loss], [1]);
+        Ok(Some(Tensor::from_data(loss, &self.plain)))
+    }
+
+    /// The network with the trained weights. On the host path the weights live in the host
+    /// trainer and are copied into a burn network only here, when something reads them
+    /// (scoring, saving, observers), not after every step (docs/DESIGN.md §13.8).
+    fn trained_net(&self) -> Cow<'_, AeNet> {
+        match &self.host {
+            HostPath::Active(host) => Cow::Owned(write_back(&self.net, host, &self.plain)),
+            _ => Cow::Borrowed(&self.net),
         }
     }
 }
@@ -154,6 +226,10 @@ impl Detector for Autoencoder {
         observer: &mut StepObserver<'_>,
     ) -> Result<StepLosses, ModelError> {
         let [batch] = step_batches(self.kind(), batches, self.config.input_dim)?;
+        if let Some(loss) = self.host_step(batch)? {
+            observer("AE", self);
+            return Ok(vec![("mse".to_string(), loss)]);
+        }
         let x = training_input(batch, &self.plain);
         let reconstruction = self.net.forward(x.clone(), Mode::Train);
         let loss = l2_mean(reconstruction, x);
@@ -171,12 +247,15 @@ impl Detector for Autoencoder {
     fn score(&self, x: Tensor<2>) -> Result<Tensor<1>, ModelError> {
         check_input(&x, self.config.input_dim, 1)?;
         let x = x.to_device(&self.plain).inner();
-        let reconstruction = self.net.valid().forward(x.clone(), Mode::Inference);
+        let reconstruction = self
+            .trained_net()
+            .valid()
+            .forward(x.clone(), Mode::Inference);
         Ok(row_mean_squared(x, reconstruction))
     }
 
     fn weights(&self) -> WeightSnapshot {
-        WeightSnapshot::new().add("AE", &self.net.valid())
+        WeightSnapshot::new().add("AE", &self.trained_net().valid())
     }
 
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
@@ -186,12 +265,13 @@ impl Detector for Autoencoder {
         })?;
         self.net = net;
         self.optim = FlavouredAdam::module_optimizer(&self.config.adam);
+        self.host = HostPath::Undecided;
         Ok(())
     }
 
     fn parameter_values(&self, network: &str) -> Result<Vec<f32>, ModelError> {
         match network {
-            "AE" => trainable_values(&self.net.valid()),
+            "AE" => trainable_values(&self.trained_net().valid()),
             other => Err(unknown_network(self.kind(), other, NETWORKS)),
         }
     }

@@ -29,6 +29,8 @@ pub mod ganomaly;
 pub mod gaussian;
 pub mod gmade;
 pub mod gmm;
+mod host_bridge;
+mod host_mlp;
 mod kmeans;
 mod linalg;
 pub mod made;
@@ -177,7 +179,8 @@ pub trait Detector: Send {
     /// each with at least one row; a one-row batch is accepted like Keras' last partial batch,
     /// though BatchNorm then sees zero variance), calling `observer` after each network update
     /// (used by tests to check that an update touches only its own network). No host reads
-    /// happen here.
+    /// happen here, except on the flex CPU device, whose tensors are host memory: there the
+    /// autoencoder's fused step copies its batch (docs/DESIGN.md §13.8).
     /// Only [`Training::Gradient`] detectors implement it; the others answer
     /// [`ModelError::WrongTraining`].
     fn train_step_observed(

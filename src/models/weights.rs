@@ -75,7 +75,9 @@ impl WeightSnapshot {
     }
 }
 
-fn read_f32<E: std::fmt::Debug>(data: Result<TensorData, E>) -> Result<Vec<f32>, ModelError> {
+pub(crate) fn read_f32<E: std::fmt::Debug>(
+    data: Result<TensorData, E>,
+) -> Result<Vec<f32>, ModelError> {
     data.map_err(|e| ModelError::Read(format!("{e:?}")))?
         .convert::<f32>()
         .try_into_vec::<f32>()

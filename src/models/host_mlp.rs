@@ -1,0 +1,362 @@
+//! The autoencoder's whole CPU training step written out by hand (docs/DESIGN.md §13.8): a chain
+//! of layers, each a Dense followed either by a Keras BatchNorm and a ReLU (`Blk`) or by
+//! nothing (the linear output), trained on the mean squared reconstruction error with Adam.
+//!
+//! Why it exists: on burn's flex backend one training step is about 150 tensor operations, each
+//! allocating and walking its own buffer, plus an autodiff graph rebuilt every step; at the
+//! autoencoder's sizes that bookkeeping costs as much as the arithmetic. Here the forward pass,
+//! the backward pass and Adam run over buffers kept from step to step, and the large matrix
+//! products go straight to `gemm` (the crate flex itself calls) with transposes written as
+//! strides. The arithmetic is burn's (the same loss, BatchNorm, gradients and Adam flavours);
+//! tests/fused_training.rs checks it against burn's path step by step, and the unit tests
+//! below check the gradients against finite differences.
+
+use super::settings::AdamSettings;
+use adam::AdamStep;
+use matmul::{Operand, matmul};
+
+mod adam;
+mod matmul;
+
+/// A trainable vector with its gradient and Adam moments.
+pub(crate) struct Trainable {
+    /// Current values.
+    pub value: Vec<f32>,
+    grad: Vec<f32>,
+    moment_1: Vec<f32>,
+    moment_2: Vec<f32>,
+}
+
+impl Trainable {
+    /// A parameter starting at `value`, with zero moments.
+    pub fn new(value: Vec<f32>) -> Self {
+        let n = value.len();
+        Self {
+            value,
+            grad: vec![0.0; n],
+            moment_1: vec![0.0; n],
+            moment_2: vec![0.0; n],
+        }
+    }
+}
+
+/// A Keras BatchNorm (docs/DESIGN.md §1.6): biased batch variance for normalising, running
+/// variance updated with `var·n/(n − (1 + 1e-7))`.
+pub(crate) struct HostNorm {
+    /// Scale γ.
+    pub gamma: Trainable,
+    /// Shift β.
+    pub beta: Trainable,
+    /// Running mean.
+    pub running_mean: Vec<f32>,
+    /// Running variance.
+    pub running_var: Vec<f32>,
+    /// Keras momentum (0.99).
+    pub momentum: f64,
+    /// ε (1e-3).
+    pub epsilon: f64,
+}
+
+/// One layer: `Dense(d_in → d_out)`, then `BatchNorm → ReLU` when `norm` is present.
+pub(crate) struct HostLayer {
+    /// Input width.
+    pub d_in: usize,
+    /// Output width.
+    pub d_out: usize,
+    /// `[d_in, d_out]` row-major, as burn's `Linear` stores it (`y = x·W + b`).
+    pub weight: Trainable,
+    /// `[d_out]`.
+    pub bias: Trainable,
+    /// The block's BatchNorm (and so its ReLU).
+    pub norm: Option<HostNorm>,
+}
+
+/// What the forward pass keeps of one layer for the backward pass.
+#[derive(Default)]
+struct Saved {
+    /// The normalised pre-activation x̂ (BatchNorm layers only).
+    normalised: Vec<f32>,
+    /// 1/√(var + ε) per column (BatchNorm layers only).
+    inv_std: Vec<f32>,
+    /// The layer's output.
+    out: Vec<f32>,
+}
+
+/// An MLP autoencoder trained on the host (see the module docs).
+pub(crate) struct HostMlp {
+    /// The layers, input side first.
+    pub layers: Vec<HostLayer>,
+    saved: Vec<Saved>,
+    grad: Vec<f32>,
+    grad_spare: Vec<f32>,
+    adam: AdamSettings,
+    time: i32,
+}
+
+impl HostMlp {
+    /// A trainer for `layers`, which must chain (`d_out` of one is `d_in` of the next) and end
+    /// at the input's width, the last one linear.
+    pub fn new(layers: Vec<HostLayer>, adam: AdamSettings) -> Result<Self, String> {
+        let chained = layers.windows(2).all(|pair| pair[0].d_out == pair[1].d_in);
+        let (Some(first), Some(last)) = (layers.first(), layers.last()) else {
+            return Err("no layers".into());
+        };
+        if !chained || first.d_in != last.d_out || last.norm.is_some() {
+            return Err("layers do not form an autoencoder with a linear output".into());
+        }
+        let saved = layers.iter().map(|_| Saved::default()).collect();
+        Ok(Self {
+            layers,
+            saved,
+            grad: Vec::new(),
+            grad_spare: Vec::new(),
+            adam,
+            time: 0,
+        })
+    }
+
+    /// The input width.
+    pub fn input_dim(&self) -> usize {
+        self.layers[0].d_in
+    }
+
+    /// One Adam step on the batch `x` (row-major, whole `input_dim` rows, at least one) with
+    /// learning rate `lr`; returns the loss mean((y − x)²) before the update.
+    pub fn train_step(&mut self, x: &[f32], lr: f64) -> f32 {
+        let dim = self.input_dim();
+        assert!(!x.is_empty() && x.len().is_multiple_of(dim), "whole rows");
+        let rows = x.len() / dim;
+        self.forward(x, rows);
+        let loss = self.output_gradient(x);
+        self.backward(x, rows);
+        self.time += 1;
+        let step = AdamStep::new(&self.adam, lr, self.time);
+        for layer in &mut self.layers {
+            step.apply(&mut layer.weight);
+            step.apply(&mut layer.bias);
+            if let Some(norm) = &mut layer.norm {
+                step.apply(&mut norm.gamma);
+                step.apply(&mut norm.beta);
+            }
+        }
+        loss
+    }
+
+    fn forward(&mut self, x: &[f32], rows: usize) {
+        for index in 0..self.layers.len() {
+            let (before, rest) = self.saved.split_at_mut(index);
+            let input = before.last().map_or(x, |previous| &previous.out);
+            self.layers[index].forward_train(input, rows, &mut rest[0]);
+        }
+    }
+
+    /// Fills `self.grad` with dL/dy for L = mean((y − x)²) and returns L.
+    fn output_gradient(&mut self, x: &[f32]) -> f32 {
+        let y = &self.saved[self.saved.len() - 1].out;
+        let scale = (2.0 / x.len() as f64) as f32;
+        self.grad.resize(x.len(), 0.0);
+        let mut sum = 0.0f64;
+        // Eight running sums per row so the loop vectorises; rows are added in f64.
+        let rows = self
+            .grad
+            .chunks_exact_mut(8)
+            .zip(y.chunks_exact(8))
+            .zip(x.chunks_exact(8));
+        let mut lanes = [0.0f32; 8];
+        for (index, ((g, y), x)) in rows.enumerate() {
+            for lane in 0..8 {
+                let diff = y[lane] - x[lane];
+                lanes[lane] += diff * diff;
+                g[lane] = diff * scale;
+            }
+            if index % 64 == 63 {
+                sum += lanes.iter().map(|&l| f64::from(l)).sum::<f64>();
+                lanes = [0.0; 8];
+            }
+        }
+        sum += lanes.iter().map(|&l| f64::from(l)).sum::<f64>();
+        let tail = x.len() - x.len() % 8;
+        for ((g, &yi), &xi) in self.grad[tail..].iter_mut().zip(&y[tail..]).zip(&x[tail..]) {
+            let diff = yi - xi;
+            sum += f64::from(diff * diff);
+            *g = diff * scale;
+        }
+        (sum / x.len() as f64) as f32
+    }
+
+    fn backward(&mut self, x: &[f32], rows: usize) {
+        for index in (0..self.layers.len()).rev() {
+            let layer = &mut self.layers[index];
+            if let Some(norm) = &mut layer.norm {
+                norm.backward(rows, &self.saved[index], &mut self.grad);
+            }
+            // self.grad now holds dL/dz for z = input·W + b.
+            let input = if index == 0 {
+                x
+            } else {
+                &self.saved[index - 1].out
+            };
+            let (d_in, d_out) = (layer.d_in, layer.d_out);
+            let weight_grad = &mut layer.weight.grad;
+            matmul(
+                [d_in, d_out, rows],
+                weight_grad,
+                Operand::transposed(input, d_in),
+                Operand::rows(&self.grad, d_out),
+                false,
+            );
+            column_sums(&self.grad, d_out, &mut layer.bias.grad);
+            if index > 0 {
+                self.grad_spare.resize(rows * d_in, 0.0);
+                matmul(
+                    [rows, d_in, d_out],
+                    &mut self.grad_spare,
+                    Operand::rows(&self.grad, d_out),
+                    Operand::transposed(&layer.weight.value, d_out),
+                    false,
+                );
+                std::mem::swap(&mut self.grad, &mut self.grad_spare);
+            }
+        }
+    }
+}
+
+impl HostLayer {
+    fn forward_train(&mut self, input: &[f32], rows: usize, saved: &mut Saved) {
+        let out = &mut saved.out;
+        out.resize(rows * self.d_out, 0.0);
+        for row in out.chunks_exact_mut(self.d_out) {
+            row.copy_from_slice(&self.bias.value);
+        }
+        matmul(
+            [rows, self.d_out, self.d_in],
+            out,
+            Operand::rows(input, self.d_in),
+            Operand::rows(&self.weight.value, self.d_out),
+            true,
+        );
+        if let Some(norm) = &mut self.norm {
+            norm.forward_train(rows, saved);
+        }
+    }
+}
+
+/// Keras' K.epsilon(), in its unbiased running-variance correction (as in blocks.rs).
+const KERAS_EPSILON: f64 = 1e-7;
+
+impl HostNorm {
+    /// Turns `saved.out` (holding z) into x̂ (kept) and relu(γ·x̂ + β), and updates the running
+    /// statistics.
+    fn forward_train(&mut self, rows: usize, saved: &mut Saved) {
+        let width = self.gamma.value.len();
+        let mut mean = vec![0.0f32; width];
+        column_sums(&saved.out, width, &mut mean);
+        mean.iter_mut().for_each(|m| *m /= rows as f32);
+        let mut var = vec![0.0f32; width];
+        for row in saved.out.chunks_exact(width) {
+            for ((v, &z), &m) in var.iter_mut().zip(row).zip(&mean) {
+                *v += (z - m) * (z - m);
+            }
+        }
+        var.iter_mut().for_each(|v| *v /= rows as f32);
+        saved.inv_std.clear();
+        let epsilon = self.epsilon;
+        saved.inv_std.extend(
+            var.iter()
+                .map(|&v| (1.0 / (f64::from(v) + epsilon).sqrt()) as f32),
+        );
+        saved.normalised.resize(saved.out.len(), 0.0);
+        let rows_out = saved.out.chunks_exact_mut(width);
+        let affine: Vec<(f32, f32, f32, f32)> = (0..width)
+            .map(|j| {
+                (
+                    mean[j],
+                    saved.inv_std[j],
+                    self.gamma.value[j],
+                    self.beta.value[j],
+                )
+            })
+            .collect();
+        for (row, norm_row) in rows_out.zip(saved.normalised.chunks_exact_mut(width)) {
+            let columns = row.iter_mut().zip(norm_row.iter_mut()).zip(&affine);
+            for ((z, normalised), &(m, inv_std, gamma, beta)) in columns {
+                *normalised = (*z - m) * inv_std;
+                let y = gamma * *normalised + beta;
+                *z = if y > 0.0 { y } else { 0.0 };
+            }
+        }
+        self.update_running(&mean, &var, rows);
+    }
+
+    fn update_running(&mut self, mean: &[f32], var: &[f32], rows: usize) {
+        let keep = self.momentum;
+        let rows = rows as f64;
+        let unbiased = match rows > 1.0 + KERAS_EPSILON {
+            true => rows / (rows - (1.0 + KERAS_EPSILON)),
+            false => 1.0,
+        };
+        let (keep32, new_mean, new_var) = (
+            keep as f32,
+            (1.0 - keep) as f32,
+            ((1.0 - keep) * unbiased) as f32,
+        );
+        for (running, &m) in self.running_mean.iter_mut().zip(mean) {
+            *running = *running * keep32 + m * new_mean;
+        }
+        for (running, &v) in self.running_var.iter_mut().zip(var) {
+            *running = *running * keep32 + v * new_var;
+        }
+    }
+
+    /// Turns `grad` from dL/d(output) into dL/dz through the ReLU and the BatchNorm, filling
+    /// the γ and β gradients on the way.
+    fn backward(&mut self, rows: usize, saved: &Saved, grad: &mut [f32]) {
+        let width = self.gamma.value.len();
+        let (beta_grad, gamma_grad) = (&mut self.beta.grad, &mut self.gamma.grad);
+        beta_grad.iter_mut().for_each(|g| *g = 0.0);
+        gamma_grad.iter_mut().for_each(|g| *g = 0.0);
+        let rows_in = grad
+            .chunks_exact_mut(width)
+            .zip(saved.out.chunks_exact(width));
+        for ((g_row, out_row), n_row) in rows_in.zip(saved.normalised.chunks_exact(width)) {
+            let sums = beta_grad.iter_mut().zip(gamma_grad.iter_mut());
+            let columns = g_row.iter_mut().zip(out_row).zip(n_row).zip(sums);
+            for (((g, &out), &normalised), (beta_sum, gamma_sum)) in columns {
+                // The ReLU passes the gradient only where its output is positive.
+                let passed = if out > 0.0 { *g } else { 0.0 };
+                *g = passed;
+                *beta_sum += passed;
+                *gamma_sum += passed * normalised;
+            }
+        }
+        let n = rows as f32;
+        let terms: Vec<(f32, f32, f32)> = (0..width)
+            .map(|j| {
+                let scale = self.gamma.value[j] * saved.inv_std[j] / n;
+                (scale, beta_grad[j], gamma_grad[j])
+            })
+            .collect();
+        for (g_row, n_row) in grad
+            .chunks_exact_mut(width)
+            .zip(saved.normalised.chunks_exact(width))
+        {
+            let columns = g_row.iter_mut().zip(n_row).zip(&terms);
+            for ((g, &normalised), &(scale, beta_sum, gamma_sum)) in columns {
+                *g = scale * (n * *g - beta_sum - normalised * gamma_sum);
+            }
+        }
+    }
+}
+
+/// Sums the columns of the row-major `matrix` (`width` wide) into `sums`.
+fn column_sums(matrix: &[f32], width: usize, sums: &mut [f32]) {
+    sums.iter_mut().for_each(|s| *s = 0.0);
+    for row in matrix.chunks_exact(width) {
+        for (s, &v) in sums.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
