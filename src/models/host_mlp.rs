@@ -13,7 +13,7 @@
 
 use super::settings::AdamSettings;
 use adam::AdamStep;
-use matmul::{Operand, matmul};
+use matmul::{Operand, both, matmul, matmul_serial};
 
 mod adam;
 mod matmul;
@@ -125,7 +125,28 @@ impl HostMlp {
     pub fn train_step(&mut self, x: &[f32], lr: f64) -> f32 {
         let dim = self.input_dim();
         assert!(!x.is_empty() && x.len().is_multiple_of(dim), "whole rows");
-        let rows = x.len() / dim;
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has just been found to support AVX2, the only feature the
+            // function is compiled for.
+            return unsafe { self.train_step_avx2(x, lr) };
+        }
+        self.train_step_inlined(x, lr)
+    }
+
+    /// [`Self::train_step`]'s element-wise work (BatchNorm, ReLU, loss, Adam; all inlined into
+    /// it) compiled for AVX2; gemm picks its own kernels. Without FMA contraction Rust keeps
+    /// every float operation as written, so the numbers are the portable build's, bit for bit
+    /// (as in the feature code, docs/DESIGN.md §13.5).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn train_step_avx2(&mut self, x: &[f32], lr: f64) -> f32 {
+        self.train_step_inlined(x, lr)
+    }
+
+    #[inline(always)]
+    fn train_step_inlined(&mut self, x: &[f32], lr: f64) -> f32 {
+        let rows = x.len() / self.input_dim();
         self.forward(x, rows);
         let loss = self.output_gradient(x);
         self.backward(x, rows);
@@ -142,6 +163,7 @@ impl HostMlp {
         loss
     }
 
+    #[inline(always)]
     fn forward(&mut self, x: &[f32], rows: usize) {
         for index in 0..self.layers.len() {
             let (before, rest) = self.saved.split_at_mut(index);
@@ -151,6 +173,7 @@ impl HostMlp {
     }
 
     /// Fills `self.grad` with dL/dy for L = mean((y − x)²) and returns L.
+    #[inline(always)]
     fn output_gradient(&mut self, x: &[f32]) -> f32 {
         let y = &self.saved[self.saved.len() - 1].out;
         let scale = (2.0 / x.len() as f64) as f32;
@@ -184,6 +207,7 @@ impl HostMlp {
         (sum / x.len() as f64) as f32
     }
 
+    #[inline(always)]
     fn backward(&mut self, x: &[f32], rows: usize) {
         for index in (0..self.layers.len()).rev() {
             let layer = &mut self.layers[index];
@@ -197,24 +221,31 @@ impl HostMlp {
                 &self.saved[index - 1].out
             };
             let (d_in, d_out) = (layer.d_in, layer.d_out);
-            let weight_grad = &mut layer.weight.grad;
-            matmul(
-                [d_in, d_out, rows],
-                weight_grad,
-                Operand::transposed(input, d_in),
-                Operand::rows(&self.grad, d_out),
-                false,
-            );
+            let grad = &self.grad;
+            let mut weight_grad = || {
+                matmul_serial(
+                    [d_in, d_out, rows],
+                    &mut layer.weight.grad,
+                    Operand::transposed(input, d_in),
+                    Operand::rows(grad, d_out),
+                )
+            };
+            if index == 0 {
+                weight_grad();
+            } else {
+                self.grad_spare.resize(rows * d_in, 0.0);
+                let input_grad = || {
+                    matmul_serial(
+                        [rows, d_in, d_out],
+                        &mut self.grad_spare,
+                        Operand::rows(grad, d_out),
+                        Operand::transposed(&layer.weight.value, d_out),
+                    )
+                };
+                both(weight_grad, input_grad);
+            }
             column_sums(&self.grad, d_out, &mut layer.bias.grad);
             if index > 0 {
-                self.grad_spare.resize(rows * d_in, 0.0);
-                matmul(
-                    [rows, d_in, d_out],
-                    &mut self.grad_spare,
-                    Operand::rows(&self.grad, d_out),
-                    Operand::transposed(&layer.weight.value, d_out),
-                    false,
-                );
                 std::mem::swap(&mut self.grad, &mut self.grad_spare);
             }
         }
@@ -222,21 +253,28 @@ impl HostMlp {
 }
 
 impl HostLayer {
+    #[inline(always)]
     fn forward_train(&mut self, input: &[f32], rows: usize, saved: &mut Saved) {
         let out = &mut saved.out;
         out.resize(rows * self.d_out, 0.0);
-        for row in out.chunks_exact_mut(self.d_out) {
-            row.copy_from_slice(&self.bias.value);
+        // Before a BatchNorm the bias only shifts the batch mean, which the normalisation
+        // removes again: it is added to the mean (for the running statistics) instead of to
+        // every row. The result is burn's up to rounding.
+        let with_bias = self.norm.is_none();
+        if with_bias {
+            for row in out.chunks_exact_mut(self.d_out) {
+                row.copy_from_slice(&self.bias.value);
+            }
         }
         matmul(
             [rows, self.d_out, self.d_in],
             out,
             Operand::rows(input, self.d_in),
             Operand::rows(&self.weight.value, self.d_out),
-            true,
+            with_bias,
         );
         if let Some(norm) = &mut self.norm {
-            norm.forward_train(rows, saved);
+            norm.forward_train(rows, saved, &self.bias.value);
         }
     }
 }
@@ -245,9 +283,10 @@ impl HostLayer {
 const KERAS_EPSILON: f64 = 1e-7;
 
 impl HostNorm {
-    /// Turns `saved.out` (holding z) into x̂ (kept) and relu(γ·x̂ + β), and updates the running
-    /// statistics.
-    fn forward_train(&mut self, rows: usize, saved: &mut Saved) {
+    /// Turns `saved.out` (holding z − b, the Dense output without its bias `bias`) into x̂
+    /// (kept) and relu(γ·x̂ + β), and updates the running statistics of z.
+    #[inline(always)]
+    fn forward_train(&mut self, rows: usize, saved: &mut Saved, bias: &[f32]) {
         let width = self.gamma.value.len();
         let mut mean = vec![0.0f32; width];
         column_sums(&saved.out, width, &mut mean);
@@ -266,28 +305,22 @@ impl HostNorm {
                 .map(|&v| (1.0 / (f64::from(v) + epsilon).sqrt()) as f32),
         );
         saved.normalised.resize(saved.out.len(), 0.0);
+        let (mean, inv_std) = (&mean[..width], &saved.inv_std[..width]);
+        let (gamma, beta) = (&self.gamma.value[..width], &self.beta.value[..width]);
         let rows_out = saved.out.chunks_exact_mut(width);
-        let affine: Vec<(f32, f32, f32, f32)> = (0..width)
-            .map(|j| {
-                (
-                    mean[j],
-                    saved.inv_std[j],
-                    self.gamma.value[j],
-                    self.beta.value[j],
-                )
-            })
-            .collect();
         for (row, norm_row) in rows_out.zip(saved.normalised.chunks_exact_mut(width)) {
-            let columns = row.iter_mut().zip(norm_row.iter_mut()).zip(&affine);
-            for ((z, normalised), &(m, inv_std, gamma, beta)) in columns {
-                *normalised = (*z - m) * inv_std;
-                let y = gamma * *normalised + beta;
-                *z = if y > 0.0 { y } else { 0.0 };
+            for j in 0..width {
+                let normalised = (row[j] - mean[j]) * inv_std[j];
+                norm_row[j] = normalised;
+                let y = gamma[j] * normalised + beta[j];
+                row[j] = if y > 0.0 { y } else { 0.0 };
             }
         }
-        self.update_running(&mean, &var, rows);
+        let mean_with_bias: Vec<f32> = mean.iter().zip(bias).map(|(m, b)| m + b).collect();
+        self.update_running(&mean_with_bias, &var, rows);
     }
 
+    #[inline(always)]
     fn update_running(&mut self, mean: &[f32], var: &[f32], rows: usize) {
         let keep = self.momentum;
         let rows = rows as f64;
@@ -310,45 +343,44 @@ impl HostNorm {
 
     /// Turns `grad` from dL/d(output) into dL/dz through the ReLU and the BatchNorm, filling
     /// the γ and β gradients on the way.
+    #[inline(always)]
     fn backward(&mut self, rows: usize, saved: &Saved, grad: &mut [f32]) {
         let width = self.gamma.value.len();
         let (beta_grad, gamma_grad) = (&mut self.beta.grad, &mut self.gamma.grad);
         beta_grad.iter_mut().for_each(|g| *g = 0.0);
         gamma_grad.iter_mut().for_each(|g| *g = 0.0);
+        let (beta_grad, gamma_grad) = (&mut beta_grad[..width], &mut gamma_grad[..width]);
         let rows_in = grad
             .chunks_exact_mut(width)
             .zip(saved.out.chunks_exact(width));
         for ((g_row, out_row), n_row) in rows_in.zip(saved.normalised.chunks_exact(width)) {
-            let sums = beta_grad.iter_mut().zip(gamma_grad.iter_mut());
-            let columns = g_row.iter_mut().zip(out_row).zip(n_row).zip(sums);
-            for (((g, &out), &normalised), (beta_sum, gamma_sum)) in columns {
+            for j in 0..width {
                 // The ReLU passes the gradient only where its output is positive.
-                let passed = if out > 0.0 { *g } else { 0.0 };
-                *g = passed;
-                *beta_sum += passed;
-                *gamma_sum += passed * normalised;
+                let passed = if out_row[j] > 0.0 { g_row[j] } else { 0.0 };
+                g_row[j] = passed;
+                beta_grad[j] += passed;
+                gamma_grad[j] += passed * n_row[j];
             }
         }
         let n = rows as f32;
-        let terms: Vec<(f32, f32, f32)> = (0..width)
-            .map(|j| {
-                let scale = self.gamma.value[j] * saved.inv_std[j] / n;
-                (scale, beta_grad[j], gamma_grad[j])
-            })
+        let gamma = &self.gamma.value[..width];
+        let scale: Vec<f32> = (0..width)
+            .map(|j| gamma[j] * saved.inv_std[j] / n)
             .collect();
-        for (g_row, n_row) in grad
+        let scale = &scale[..width];
+        let rows_in = grad
             .chunks_exact_mut(width)
-            .zip(saved.normalised.chunks_exact(width))
-        {
-            let columns = g_row.iter_mut().zip(n_row).zip(&terms);
-            for ((g, &normalised), &(scale, beta_sum, gamma_sum)) in columns {
-                *g = scale * (n * *g - beta_sum - normalised * gamma_sum);
+            .zip(saved.normalised.chunks_exact(width));
+        for (g_row, n_row) in rows_in {
+            for j in 0..width {
+                g_row[j] = scale[j] * (n * g_row[j] - beta_grad[j] - n_row[j] * gamma_grad[j]);
             }
         }
     }
 }
 
 /// Sums the columns of the row-major `matrix` (`width` wide) into `sums`.
+#[inline(always)]
 fn column_sums(matrix: &[f32], width: usize, sums: &mut [f32]) {
     sums.iter_mut().for_each(|s| *s = 0.0);
     for row in matrix.chunks_exact(width) {

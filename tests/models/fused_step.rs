@@ -139,3 +139,22 @@ fn fused_training_is_deterministic_and_survives_a_weight_reload() {
     let continued_original = run(&mut model, &manifold, 1, 32);
     assert!(relative(continued.losses[0], continued_original.losses[0]) < 1e-6);
 }
+
+#[test]
+fn fused_training_gives_the_same_numbers_on_one_thread_and_on_two() {
+    let manifold = Manifold::new(640, 3, 5);
+    let on_threads = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut model = Autoencoder::new(AeConfig::default(), &device(), 2);
+            run(&mut model, &manifold, 2, 256)
+        })
+    };
+    let (one, two) = (on_threads(1), on_threads(2));
+    assert_eq!(one.losses, two.losses);
+    assert_eq!(one.parameters, two.parameters);
+    assert_eq!(one.scores, two.scores);
+}

@@ -35,6 +35,7 @@ impl AdamStep {
     }
 
     /// Moves `p` one step along its gradient, updating its moments.
+    #[inline(always)]
     pub(super) fn apply(&self, p: &mut Trainable) {
         let (b1, b2, eps, size) = (self.beta1, self.beta2, self.epsilon, self.step_size);
         let moments = p.moment_1.iter_mut().zip(p.moment_2.iter_mut());

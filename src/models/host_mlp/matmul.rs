@@ -36,14 +36,13 @@ impl<'a> Operand<'a> {
     }
 }
 
-/// Products smaller than this many multiply-adds run on one thread.
-#[cfg(not(target_arch = "wasm32"))]
+/// Products with fewer multiply-adds than this are not split.
 const SPLIT_WORK: usize = 1 << 21;
 
 /// `dst[m×n] (+)= lhs[m×k] · rhs[k×n]`, `dst` row-major; `accumulate` adds to what `dst` holds.
-/// Natively, large products are split in two halves of rows run on two threads (the step's
-/// other work is single-threaded); each half's sums are the same as unsplit, so the result
-/// does not depend on the split.
+/// Large products are computed as two halves of rows, on two threads natively when there are
+/// two. They are split the same way on one thread, so the numbers never depend on the number
+/// of threads (docs/DESIGN.md §13.8).
 pub(super) fn matmul(
     [m, n, k]: [usize; 3],
     dst: &mut [f32],
@@ -55,17 +54,16 @@ pub(super) fn matmul(
         m > 0 && n > 0 && k > 0 && dst.len() >= m * n,
         "matmul sizes"
     );
-    #[cfg(not(target_arch = "wasm32"))]
-    if m * n * k >= SPLIT_WORK && m >= 16 && rayon::current_num_threads() > 1 {
+    if m * n * k >= SPLIT_WORK && m >= 16 {
         let half = m / 2;
         let (top, bottom) = dst.split_at_mut(half * n);
-        rayon::join(
+        both(
             || matmul_rows(0, half, [n, k], top, lhs, rhs, accumulate),
             || matmul_rows(half, m - half, [n, k], bottom, lhs, rhs, accumulate),
         );
-        return;
+    } else {
+        matmul_rows(0, m, [n, k], dst, lhs, rhs, accumulate);
     }
-    matmul_rows(0, m, [n, k], dst, lhs, rhs, accumulate);
 }
 
 /// Rows `first..first + m` of the product into `dst` (`m × n`).
@@ -106,4 +104,24 @@ fn matmul_rows(
             gemm::Parallelism::None,
         );
     }
+}
+
+/// `dst[m×n] = lhs[m×k] · rhs[k×n]` on the calling thread.
+pub(super) fn matmul_serial([m, n, k]: [usize; 3], dst: &mut [f32], lhs: Operand, rhs: Operand) {
+    assert!(
+        m > 0 && n > 0 && k > 0 && dst.len() >= m * n,
+        "matmul sizes"
+    );
+    matmul_rows(0, m, [n, k], dst, lhs, rhs, false);
+}
+
+/// Runs `a` and `b`, natively on two threads when there are two.
+pub(super) fn both(a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    #[cfg(not(target_arch = "wasm32"))]
+    if rayon::current_num_threads() > 1 {
+        rayon::join(a, b);
+        return;
+    }
+    a();
+    b();
 }

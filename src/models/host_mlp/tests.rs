@@ -120,7 +120,7 @@ fn a_step_lowers_the_loss_and_is_deterministic() {
 #[test]
 fn matmul_matches_a_triple_loop_for_every_transpose_and_split() {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    // Large enough (m·n·k ≥ SPLIT_WORK) that the two-thread split runs natively.
+    // Large enough (m·n·k ≥ SPLIT_WORK) that the product is computed as two halves.
     let [m, n, k] = [130, 129, 128];
     let a = random(&mut rng, m * k, 1.0);
     let b = random(&mut rng, k * n, 1.0);
