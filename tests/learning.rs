@@ -179,7 +179,8 @@ fn assert_learns(
 }
 
 /// The DCASE autoencoder on pump, with Keras's learning rate (1e-3) on the larger set. Measured
-/// over seeds 0–5: AUC 0.742–0.824 from 0.549 untrained; Keras's autoencoder on the same clips
+/// over seeds 0–5 with the fused CPU step (docs/DESIGN.md §13.8): AUC 0.734–0.824, mean 0.786,
+/// from 0.549 untrained (burn's autodiff step gave 0.742–0.824); Keras's autoencoder on the same clips
 /// with the same settings gave 0.754–0.793 (seeds 0–2). On valve it hardly learns in a short run
 /// (0.56–0.72 over six seeds at 1e-3; Keras 0.60–0.62), and an earlier version of this test that
 /// passed there with a raised rate (1e-2) did so by luck of the seed: 0.58–0.90 over six seeds,

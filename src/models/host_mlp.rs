@@ -95,14 +95,15 @@ pub(crate) struct HostMlp {
 
 impl HostMlp {
     /// A trainer for `layers`, which must chain (`d_out` of one is `d_in` of the next) and end
-    /// at the input's width, the last one linear.
+    /// at the input's width: blocks (with a BatchNorm) and a linear last layer.
     pub fn new(layers: Vec<HostLayer>, adam: AdamSettings) -> Result<Self, String> {
         let chained = layers.windows(2).all(|pair| pair[0].d_out == pair[1].d_in);
         let (Some(first), Some(last)) = (layers.first(), layers.last()) else {
             return Err("no layers".into());
         };
-        if !chained || first.d_in != last.d_out || last.norm.is_some() {
-            return Err("layers do not form an autoencoder with a linear output".into());
+        let blocks_then_linear = layers.iter().rev().skip(1).all(|l| l.norm.is_some());
+        if !chained || first.d_in != last.d_out || last.norm.is_some() || !blocks_then_linear {
+            return Err("layers are not blocks chained into an autoencoder's linear output".into());
         }
         let saved = layers.iter().map(|_| Saved::default()).collect();
         Ok(Self {
@@ -172,37 +173,39 @@ impl HostMlp {
         }
     }
 
-    /// Fills `self.grad` with dL/dy for L = mean((y − x)²) and returns L.
+    /// Fills `self.grad` with dL/dy for L = mean((y − x)²), where y is the output layer's
+    /// product plus its bias (added here, not in a pass of its own), and returns L.
     #[inline(always)]
     fn output_gradient(&mut self, x: &[f32]) -> f32 {
-        let y = &self.saved[self.saved.len() - 1].out;
+        let last = self.layers.len() - 1;
+        let (product, bias) = (&self.saved[last].out, &self.layers[last].bias.value);
+        let dim = bias.len();
         let scale = (2.0 / x.len() as f64) as f32;
         self.grad.resize(x.len(), 0.0);
-        let mut sum = 0.0f64;
-        // Eight running sums per row so the loop vectorises; rows are added in f64.
         let rows = self
             .grad
-            .chunks_exact_mut(8)
-            .zip(y.chunks_exact(8))
-            .zip(x.chunks_exact(8));
-        let mut lanes = [0.0f32; 8];
-        for (index, ((g, y), x)) in rows.enumerate() {
-            for lane in 0..8 {
-                let diff = y[lane] - x[lane];
-                lanes[lane] += diff * diff;
-                g[lane] = diff * scale;
+            .chunks_exact_mut(dim)
+            .zip(product.chunks_exact(dim));
+        let mut sum = 0.0f64;
+        let whole = dim - dim % 8;
+        for ((g, p), x) in rows.zip(x.chunks_exact(dim)) {
+            let (g, p, x, b) = (&mut g[..dim], &p[..dim], &x[..dim], &bias[..dim]);
+            // Eight running sums so the loop vectorises; rows are added in f64.
+            let mut lanes = [0.0f32; 8];
+            for start in (0..whole).step_by(8) {
+                for (lane, sum) in lanes.iter_mut().enumerate() {
+                    let j = start + lane;
+                    let diff = p[j] + b[j] - x[j];
+                    *sum += diff * diff;
+                    g[j] = diff * scale;
+                }
             }
-            if index % 64 == 63 {
-                sum += lanes.iter().map(|&l| f64::from(l)).sum::<f64>();
-                lanes = [0.0; 8];
+            for j in whole..dim {
+                let diff = p[j] + b[j] - x[j];
+                lanes[0] += diff * diff;
+                g[j] = diff * scale;
             }
-        }
-        sum += lanes.iter().map(|&l| f64::from(l)).sum::<f64>();
-        let tail = x.len() - x.len() % 8;
-        for ((g, &yi), &xi) in self.grad[tail..].iter_mut().zip(&y[tail..]).zip(&x[tail..]) {
-            let diff = yi - xi;
-            sum += f64::from(diff * diff);
-            *g = diff * scale;
+            sum += lanes.iter().map(|&l| f64::from(l)).sum::<f64>();
         }
         (sum / x.len() as f64) as f32
     }
@@ -257,21 +260,16 @@ impl HostLayer {
     fn forward_train(&mut self, input: &[f32], rows: usize, saved: &mut Saved) {
         let out = &mut saved.out;
         out.resize(rows * self.d_out, 0.0);
-        // Before a BatchNorm the bias only shifts the batch mean, which the normalisation
-        // removes again: it is added to the mean (for the running statistics) instead of to
-        // every row. The result is burn's up to rounding.
-        let with_bias = self.norm.is_none();
-        if with_bias {
-            for row in out.chunks_exact_mut(self.d_out) {
-                row.copy_from_slice(&self.bias.value);
-            }
-        }
+        // The bias is never added row by row: before a BatchNorm it only shifts the batch mean,
+        // which the normalisation removes again, so it goes into the mean (for the running
+        // statistics); the linear output layer's is added where the loss reads the output.
+        // The result is burn's up to rounding.
         matmul(
             [rows, self.d_out, self.d_in],
             out,
             Operand::rows(input, self.d_in),
             Operand::rows(&self.weight.value, self.d_out),
-            with_bias,
+            false,
         );
         if let Some(norm) = &mut self.norm {
             norm.forward_train(rows, saved, &self.bias.value);
