@@ -225,27 +225,27 @@ impl HostMlp {
             };
             let (d_in, d_out) = (layer.d_in, layer.d_out);
             let grad = &self.grad;
-            let mut weight_grad = || {
-                matmul_serial(
-                    [d_in, d_out, rows],
-                    &mut layer.weight.grad,
-                    Operand::transposed(input, d_in),
-                    Operand::rows(grad, d_out),
-                )
-            };
+            let (weight_grad, weight_sizes) = (&mut layer.weight.grad, [d_in, d_out, rows]);
+            let (input_t, grad_rows) =
+                (Operand::transposed(input, d_in), Operand::rows(grad, d_out));
             if index == 0 {
-                weight_grad();
+                // No input gradient here: the weight gradient alone is split over the threads.
+                matmul(weight_sizes, weight_grad, input_t, grad_rows, false);
             } else {
+                // The weight and input gradients of a layer, one per thread.
                 self.grad_spare.resize(rows * d_in, 0.0);
-                let input_grad = || {
-                    matmul_serial(
-                        [rows, d_in, d_out],
-                        &mut self.grad_spare,
-                        Operand::rows(grad, d_out),
-                        Operand::transposed(&layer.weight.value, d_out),
-                    )
-                };
-                both(weight_grad, input_grad);
+                let weight_t = Operand::transposed(&layer.weight.value, d_out);
+                both(
+                    || matmul_serial(weight_sizes, weight_grad, input_t, grad_rows),
+                    || {
+                        matmul_serial(
+                            [rows, d_in, d_out],
+                            &mut self.grad_spare,
+                            grad_rows,
+                            weight_t,
+                        )
+                    },
+                );
             }
             column_sums(&self.grad, d_out, &mut layer.bias.grad);
             if index > 0 {
