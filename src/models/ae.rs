@@ -265,7 +265,10 @@ impl Detector for Autoencoder {
         })?;
         self.net = net;
         self.optim = FlavouredAdam::module_optimizer(&self.config.adam);
-        self.host = HostPath::Undecided;
+        // The host trainer held the old weights: the next step builds one from the loaded ones.
+        if let HostPath::Active(_) = self.host {
+            self.host = HostPath::Undecided;
+        }
         Ok(())
     }
 

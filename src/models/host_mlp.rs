@@ -8,7 +8,7 @@
 //! the backward pass and Adam run over buffers kept from step to step, and the large matrix
 //! products go straight to `gemm` (the crate flex itself calls) with transposes written as
 //! strides. The arithmetic is burn's (the same loss, BatchNorm, gradients and Adam flavours);
-//! tests/fused_training.rs checks it against burn's path step by step, and the unit tests
+//! tests/models/fused_step.rs checks it against burn's path step by step, and the unit tests
 //! below check the gradients against finite differences.
 
 use super::settings::AdamSettings;
@@ -78,7 +78,8 @@ struct Saved {
     normalised: Vec<f32>,
     /// 1/√(var + ε) per column (BatchNorm layers only).
     inv_std: Vec<f32>,
-    /// The layer's output.
+    /// The layer's output: relu(γ·x̂ + β) after a BatchNorm; the product x·W without the bias
+    /// for the linear output layer (the loss adds it).
     out: Vec<f32>,
 }
 
