@@ -115,8 +115,8 @@ impl MixtureParams {
 
 /// Where the fit is.
 enum Stage {
-    /// k-means initialisation.
-    KMeans(KMeans),
+    /// k-means initialisation (boxed: it holds far more than the other stages).
+    KMeans(Box<KMeans>),
     /// The pass that turns the final k-means assignment into the first mixture.
     Initialise {
         centres: Vec<f64>,
@@ -154,7 +154,7 @@ impl GaussianMixture {
         );
         Self {
             params: MixtureParams::standard(config.components, config.input_dim, &device),
-            stage: Stage::KMeans(kmeans),
+            stage: Stage::KMeans(Box::new(kmeans)),
             config,
             device,
         }

@@ -69,12 +69,12 @@ impl MixtureSums {
         let total = self.count.max(1) as f64;
         let mut means = vec![0.0; k * dim];
         let mut variances = vec![0.0; k * dim];
-        for c in 0..k {
+        for (c, &mass_c) in mass.iter().enumerate() {
             for d in 0..dim {
                 let at = c * dim + d;
-                let mean = self.first[at] / mass[c];
+                let mean = self.first[at] / mass_c;
                 means[at] = mean;
-                variances[at] = (self.second[at] / mass[c] - mean * mean).max(0.0) + reg_covar;
+                variances[at] = (self.second[at] / mass_c - mean * mean).max(0.0) + reg_covar;
             }
         }
         DiagonalMixture {

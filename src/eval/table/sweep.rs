@@ -217,13 +217,16 @@ impl SweepModel {
     }
 }
 
+/// One scored ID: (model, machine type, machine ID).
+type IdKey<'a> = (ModelKind, &'a str, &'a str);
+
 /// Bootstrap intervals of every scored ID of `table`, from the labelled clips in `scores`.
 fn intervals(
     table: &EvalTable,
     scores: &[ClipScore],
     bootstrap: &BootstrapConfig,
 ) -> Result<Vec<IdInterval>, TableError> {
-    let mut clips: BTreeMap<(ModelKind, &str, &str), (Vec<bool>, Vec<f64>)> = BTreeMap::new();
+    let mut clips: BTreeMap<IdKey<'_>, (Vec<bool>, Vec<f64>)> = BTreeMap::new();
     for clip in scores {
         if let Some(label) = clip.label {
             let entry = clips
