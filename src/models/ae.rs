@@ -2,7 +2,7 @@
 //! `640 → Blk128 ×4 → Blk8 → Blk128 ×4 → Dense640`, MSE loss, Keras Adam 1e-3,
 //! score = per-vector mean squared reconstruction error in inference mode.
 
-use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
@@ -123,7 +123,14 @@ enum HostPath {
     /// burn's autodiff step (a GPU device, or a network the host step does not implement).
     Unused,
     /// The host trainer, holding the authoritative weights and Adam moments.
-    Active(Box<HostMlp>),
+    Active(Box<HostState>),
+}
+
+/// The host trainer and its weights as a burn network, copied when first read after a step.
+struct HostState {
+    trainer: HostMlp,
+    /// Emptied by every step.
+    net: OnceLock<AeNet>,
 }
 
 impl Autoencoder {
@@ -165,7 +172,13 @@ impl Autoencoder {
                 true => host_trainer(&self.net, &self.config.adam)?,
                 false => None,
             };
-            self.host = host.map_or(HostPath::Unused, |h| HostPath::Active(Box::new(h)));
+            self.host = match host {
+                Some(trainer) => HostPath::Active(Box::new(HostState {
+                    trainer,
+                    net: OnceLock::new(),
+                })),
+                None => HostPath::Unused,
+            };
         }
         Ok(())
     }
@@ -173,7 +186,7 @@ impl Autoencoder {
     /// One step on the host trainer; `None` when it does not run.
     fn host_step(&mut self, batch: &Tensor<2>) -> Result<Option<Tensor<1>>, ModelError> {
         self.decide_host_path()?;
-        let HostPath::Active(host) = &mut self.host else {
+        let HostPath::Active(state) = &mut self.host else {
             return Ok(None);
         };
         let data = batch.clone().inner().try_into_data();
@@ -183,18 +196,21 @@ impl Autoencoder {
         let rows = data
             .as_slice::<f32>()
             .map_err(|e| ModelError::Read(format!("{e:?}")))?;
-        let loss = host.train_step(rows, self.config.adam.lr);
+        let loss = state.trainer.train_step(rows, self.config.adam.lr);
+        state.net = OnceLock::new();
         let loss = TensorData::new(vec![loss], [1]);
         Ok(Some(Tensor::from_data(loss, &self.plain)))
     }
 
     /// The network with the trained weights. On the host path the weights live in the host
-    /// trainer and are copied into a burn network only here, when something reads them
-    /// (scoring, saving, observers), not after every step (docs/DESIGN.md §13.8).
-    fn trained_net(&self) -> Cow<'_, AeNet> {
+    /// trainer and are copied into a burn network only when something reads them (scoring,
+    /// saving, observers), once per step, not after every step (docs/DESIGN.md §13.8).
+    fn trained_net(&self) -> &AeNet {
         match &self.host {
-            HostPath::Active(host) => Cow::Owned(write_back(&self.net, host, &self.plain)),
-            _ => Cow::Borrowed(&self.net),
+            HostPath::Active(state) => state
+                .net
+                .get_or_init(|| write_back(&self.net, &state.trainer, &self.plain)),
+            _ => &self.net,
         }
     }
 }

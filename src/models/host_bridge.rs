@@ -1,6 +1,7 @@
 //! Moves the autoencoder's weights between its burn network and the host trainer of
 //! host_mlp.rs (docs/DESIGN.md §13.8): read once when training starts on the flex CPU device,
-//! copied back into a burn network whenever scoring, saving or a step observer reads it.
+//! copied back into a burn network when scoring, saving or a step observer first reads it after
+//! a step.
 
 use burn::module::{Param, RunningState};
 use burn::nn::Linear;

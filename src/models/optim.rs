@@ -58,6 +58,26 @@ impl FlavouredAdam {
     }
 }
 
+/// Adam's step size and second-moment correction 1 − β₂ᵗ at step `t` (from 1), in f64: Keras
+/// folds both bias corrections into the step size, lr·√(1−β₂ᵗ)/(1−β₁ᵗ), and ignores the second
+/// value; PyTorch steps by lr/(1−β₁ᵗ) and divides v by 1 − β₂ᵗ. Shared with the fused CPU step
+/// (src/models/host_mlp/adam.rs).
+pub(crate) fn step_constants(
+    flavour: AdamFlavour,
+    beta1: f32,
+    beta2: f32,
+    lr: f64,
+    t: i32,
+) -> (f64, f64) {
+    let correction1 = 1.0 - f64::from(beta1).powi(t);
+    let correction2 = 1.0 - f64::from(beta2).powi(t);
+    let step_size = match flavour {
+        AdamFlavour::Keras => lr * correction2.sqrt() / correction1,
+        AdamFlavour::Pytorch => lr / correction1,
+    };
+    (step_size, correction2)
+}
+
 impl Optimizer for FlavouredAdam {
     type State<const D: usize> = AdaptiveMomentumState<D>;
 
@@ -69,29 +89,21 @@ impl Optimizer for FlavouredAdam {
         state: Option<Self::State<D>>,
     ) -> (Tensor<D>, Option<Self::State<D>>) {
         let state = self.updated_moments(grad, state);
-        let t = state.time as i32;
-        let correction1 = 1.0 - (self.beta1 as f64).powi(t);
-        let correction2 = 1.0 - (self.beta2 as f64).powi(t);
-        let delta = match self.flavour {
-            AdamFlavour::Keras => {
-                let lr_t = lr * correction2.sqrt() / correction1;
-                let denominator = state.moment_2.clone().sqrt().add_scalar(self.epsilon);
-                state.moment_1.clone().div(denominator).mul_scalar(lr_t)
-            }
-            AdamFlavour::Pytorch => {
-                let denominator = state
-                    .moment_2
-                    .clone()
-                    .div_scalar(correction2)
-                    .sqrt()
-                    .add_scalar(self.epsilon);
-                state
-                    .moment_1
-                    .clone()
-                    .div(denominator)
-                    .mul_scalar(lr / correction1)
-            }
+        let (step_size, correction2) =
+            step_constants(self.flavour, self.beta1, self.beta2, lr, state.time as i32);
+        let moment_2 = state.moment_2.clone();
+        let denominator = match self.flavour {
+            AdamFlavour::Keras => moment_2.sqrt().add_scalar(self.epsilon),
+            AdamFlavour::Pytorch => moment_2
+                .div_scalar(correction2)
+                .sqrt()
+                .add_scalar(self.epsilon),
         };
+        let delta = state
+            .moment_1
+            .clone()
+            .div(denominator)
+            .mul_scalar(step_size);
         (tensor.sub(delta), Some(state))
     }
 

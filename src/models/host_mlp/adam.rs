@@ -2,6 +2,7 @@
 //! (docs/DESIGN.md §1.6 Keras, §3.2 PyTorch).
 
 use super::Trainable;
+use crate::models::optim::step_constants;
 use crate::models::settings::{AdamFlavour, AdamSettings};
 
 /// One Adam update's constants, in either flavour (the rules of src/models/optim.rs).
@@ -18,12 +19,8 @@ pub(super) struct AdamStep {
 
 impl AdamStep {
     pub(super) fn new(settings: &AdamSettings, lr: f64, time: i32) -> Self {
-        let correction1 = 1.0 - f64::from(settings.beta1).powi(time);
-        let correction2 = 1.0 - f64::from(settings.beta2).powi(time);
-        let step_size = match settings.flavour {
-            AdamFlavour::Keras => lr * correction2.sqrt() / correction1,
-            AdamFlavour::Pytorch => lr / correction1,
-        };
+        let (beta1, beta2) = (settings.beta1, settings.beta2);
+        let (step_size, correction2) = step_constants(settings.flavour, beta1, beta2, lr, time);
         Self {
             beta1: settings.beta1,
             beta2: settings.beta2,

@@ -50,10 +50,6 @@ pub(super) fn matmul(
     rhs: Operand,
     accumulate: bool,
 ) {
-    assert!(
-        m > 0 && n > 0 && k > 0 && dst.len() >= m * n,
-        "matmul sizes"
-    );
     if m * n * k >= SPLIT_WORK && m >= 16 {
         let half = m / 2;
         let (top, bottom) = dst.split_at_mut(half * n);
@@ -76,7 +72,10 @@ fn matmul_rows(
     rhs: Operand,
     accumulate: bool,
 ) {
-    assert!(dst.len() >= m * n, "matmul destination");
+    assert!(
+        m > 0 && n > 0 && k > 0 && dst.len() >= m * n,
+        "matmul sizes"
+    );
     let lhs_ptr = lhs.view(first, m, k);
     let rhs_ptr = rhs.view(0, k, n);
     // SAFETY: `view` checked that both operands' strided views lie inside their slices, and the
@@ -108,10 +107,6 @@ fn matmul_rows(
 
 /// `dst[m×n] = lhs[m×k] · rhs[k×n]` on the calling thread.
 pub(super) fn matmul_serial([m, n, k]: [usize; 3], dst: &mut [f32], lhs: Operand, rhs: Operand) {
-    assert!(
-        m > 0 && n > 0 && k > 0 && dst.len() >= m * n,
-        "matmul sizes"
-    );
     matmul_rows(0, m, [n, k], dst, lhs, rhs, false);
 }
 
